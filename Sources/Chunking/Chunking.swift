@@ -1,0 +1,1 @@
+// Chunking: see README.md for what this layer holds.

@@ -1,0 +1,1 @@
+// ModelFiles: see README.md for what this layer holds.

@@ -1,0 +1,1 @@
+// VectorIndex: see README.md for what this layer holds.

@@ -1,0 +1,6 @@
+import Testing
+@testable import Chunking
+
+@Test func ChunkingModuleLoads() {
+    #expect(Bool(true))
+}

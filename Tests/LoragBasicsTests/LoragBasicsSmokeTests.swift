@@ -1,0 +1,6 @@
+import Testing
+@testable import LoragBasics
+
+@Test func LoragBasicsModuleLoads() {
+    #expect(Bool(true))
+}

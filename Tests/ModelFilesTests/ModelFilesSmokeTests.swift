@@ -1,0 +1,6 @@
+import Testing
+@testable import ModelFiles
+
+@Test func ModelFilesModuleLoads() {
+    #expect(Bool(true))
+}

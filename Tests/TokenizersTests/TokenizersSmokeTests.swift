@@ -1,0 +1,6 @@
+import Testing
+@testable import Tokenizers
+
+@Test func TokenizersModuleLoads() {
+    #expect(Bool(true))
+}

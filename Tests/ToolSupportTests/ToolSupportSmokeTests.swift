@@ -1,0 +1,6 @@
+import Testing
+@testable import ToolSupport
+
+@Test func ToolSupportModuleLoads() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import VectorIndex
+
+@Test func VectorIndexModuleLoads() {
+    #expect(Bool(true))
+}
