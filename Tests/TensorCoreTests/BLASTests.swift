@@ -71,8 +71,8 @@ import TensorCore
         let q = randomTensor([heads, t, d], seed: 13), k = randomTensor([t, d], seed: 14)
         let scores = Tensor(shape: [heads, t, t])
         BLAS.gemmBatched(count: heads,
-                         scores.matrix(rows: t, cols: t), strideC: t * t,
-                         q.matrix(rows: t, cols: d), strideA: t * d,
+                         MatrixView(base: scores.data, rows: t, cols: t), strideC: t * t,
+                         MatrixView(base: q.data, rows: t, cols: d), strideA: t * d,
                          k.matrix, strideB: 0, transposeB: true)
         for h in 0..<heads {
             var expected = [Float](repeating: 0, count: t * t)
