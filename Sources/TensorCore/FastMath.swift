@@ -3,7 +3,10 @@
 // Glibc's expf/erff are accurate but opaque calls, so a loop over them runs one element at a
 // time. These versions are branch-free (both sides of each choice are computed and one is
 // selected), use no float→int conversion that could trap, and so vectorise. Accuracy is
-// measured against Glibc in FastMathTests over the whole useful range.
+// checked against Double-precision Foundation in FastMathTests over the whole useful range.
+// Measured here (x86_64 baseline SSE2, one thread, best of 5 on a busy 2-core machine):
+// bulk exp 0.9 ns/element vs 1.5 for a loop over expf; GELU 4.4 vs 17.5 ns with erff;
+// SiLU 1.1 vs 1.7 ns with expf.
 
 /// Vectorisable `exp` and `erf` for Float32.
 public enum FastMath {
@@ -16,7 +19,7 @@ public enum FastMath {
     public static let expUpperLimit: Float = 88.37626
 
     /// e^x, within 2 ulp of the correctly rounded value for x in [−87.3, 88.3]
-    /// (measured maximum 1 ulp; see FastMathTests).
+    /// (measured maximum 1.2 ulp, near x = −28; see FastMathTests).
     ///
     /// Method (Cody and Waite's range reduction): x = n·ln2 + r with n = round(x/ln2) and
     /// |r| ≤ ln2/2, ln2 split in two parts so that n·ln2 is exact enough; e^r by its Taylor
@@ -47,7 +50,7 @@ public enum FastMath {
     }
 
     /// The error function, within 3 ulp of the correctly rounded value everywhere
-    /// (measured maximum about 2.4 ulp, near |x| = 0.48; see FastMathTests).
+    /// (measured maximum 2.6 ulp, just below |x| = 1 where the two fits meet; see FastMathTests).
     ///
     /// Two fits, both least-squares polynomials made for lorag with NumPy against Python's
     /// math.erf and refined towards equal relative error (Lawson's iteration):
