@@ -48,7 +48,7 @@ public struct Diagnostics: Sendable {
 
     /// Writes to fd 2, retrying short writes; failures are ignored since there is nowhere left
     /// to report them.
-    static func writeToStandardError(_ text: String) {
+    public static func writeToStandardError(_ text: String) {
         var bytes = Array(text.utf8)
         var offset = 0
         bytes.withUnsafeMutableBytes { buffer in

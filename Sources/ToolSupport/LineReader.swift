@@ -30,6 +30,10 @@ public final class LineReader {
 
     public var location: InputLocation { InputLocation(name: name, line: lineNumber) }
 
+    /// Bytes held for reading: the initial buffer size, or the longest line so far rounded up to a
+    /// power of two times it. This is the reader's whole memory, whatever the input's length.
+    public var bufferCapacity: Int { capacity }
+
     /// - Parameter paths: files to read in order; empty means stdin; "-" names stdin.
     public init(paths: [String], bufferSize: Int = 1 << 20, maxLineLength: Int = 1 << 30) {
         pendingPaths = paths.isEmpty ? ["-"] : paths

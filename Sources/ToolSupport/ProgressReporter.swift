@@ -14,15 +14,18 @@ public final class ProgressReporter {
     private let interval: Double
     private let startTime: Double
     private var lastReport: Double
-    private var shownSomething = false
+    private let sink: (String) -> Void
 
     /// - Parameters:
     ///   - unit: what is counted, plural ("records", "tokens").
     ///   - total: the count at the end, when known.
     ///   - forced: `--progress` was given.
     ///   - quiet: `--quiet` was given; it wins over a terminal but not over `--progress`.
+    ///   - sink: where reports go (stderr; tests capture them).
     public init(program: String, unit: String, total: Int? = nil, forced: Bool, quiet: Bool,
-                stderrIsTerminal: Bool = isatty(2) == 1) {
+                stderrIsTerminal: Bool = isatty(2) == 1,
+                sink: @escaping (String) -> Void = Diagnostics.writeToStandardError) {
+        self.sink = sink
         self.program = program
         self.unit = unit
         self.total = total
@@ -47,7 +50,7 @@ public final class ProgressReporter {
     public func finish(_ done: Int) {
         guard isEnabled else { return }
         show(done, at: ProgressReporter.now())
-        if onTerminal { Diagnostics.writeToStandardError("\n") }
+        if onTerminal { sink("\n") }
     }
 
     /// The text of one report: `embed: 1200/5000 records, 310/s`.
@@ -60,8 +63,7 @@ public final class ProgressReporter {
     private func show(_ done: Int, at time: Double) {
         let text = line(done, elapsed: time - startTime)
         // \r + text + clear-to-end-of-line keeps a shrinking line tidy on a terminal.
-        Diagnostics.writeToStandardError(onTerminal ? "\r" + text + "\u{1B}[K" : text + "\n")
-        shownSomething = true
+        sink(onTerminal ? "\r" + text + "\u{1B}[K" : text + "\n")
     }
 
     private static func now() -> Double {
