@@ -13,8 +13,6 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
     case badMerge(index: Int, rule: String, reason: String)
     /// Parallel arrays (tokens, token types) disagree in length.
     case lengthMismatch(what: String, expected: Int, found: Int)
-    /// The byte-level vocabulary lacks the single-byte token for a byte value.
-    case missingByteToken(byte: UInt8)
     /// A chat template whose family is not recognised.
     case unknownChatTemplate(excerpt: String, known: [String])
     /// A chat template name given by the user that is not one of ours.
@@ -36,9 +34,6 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
             return "merge rule \(index) \"\(rule)\": \(reason)"
         case let .lengthMismatch(what, expected, found):
             return "\(what): expected \(expected) entries, found \(found)"
-        case let .missingByteToken(byte):
-            return "byte-level vocabulary has no token for byte 0x\(String(byte, radix: 16)); "
-                + "every one of the 256 byte values needs one"
         case let .unknownChatTemplate(excerpt, known):
             return "unrecognised chat template (starts \"\(excerpt)\"); "
                 + "name its family with --chat-template NAME, one of: \(known.joined(separator: ", "))"

@@ -19,15 +19,44 @@ enum TestFiles {
         return url
     }
 
-    /// The objects of a JSON Lines fixture.
-    static func jsonl(_ name: String) throws -> [[String: Any]] {
+    /// The rows of a JSON Lines fixture. (JSONDecoder rather than JSONSerialization, which on Linux
+    /// drops a literal U+FEFF inside strings, and one reference string is exactly that.)
+    static func jsonl<Row: Decodable>(_ name: String, as: Row.Type) throws -> [Row] {
         let text = try String(contentsOf: fixture(name), encoding: .utf8)
-        return try text.split(separator: "\n").map {
-            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
-        }
+        return try text.split(separator: "\n").map { try JSONDecoder().decode(Row.self, from: Data($0.utf8)) }
     }
+}
 
-    static func ints(_ value: Any?) -> [Int] {
-        (value as? [Any])?.compactMap { ($0 as? NSNumber)?.intValue } ?? []
+/// A row of minilm_sentences.jsonl.
+struct SentenceRow: Decodable {
+    var id: Int
+    var text: String
+}
+
+/// A row of minilm_tokens.jsonl.
+struct WordPieceRow: Decodable {
+    var id: Int
+    var input_ids: [Int]
+    var untruncated_num_tokens: Int
+    var truncated: Bool
+}
+
+/// A row of smollm2_tokenize.jsonl.
+struct BPERow: Decodable {
+    var id: Int
+    var text: String
+    var ids: [Int]
+    var ids_digits_split: [Int]
+}
+
+/// A row of smollm2_chat_prompts.jsonl.
+struct ChatPromptRow: Decodable {
+    struct Message: Decodable {
+        var role: String
+        var content: String
     }
+    var id: Int
+    var messages: [Message]
+    var text: String
+    var input_ids: [Int]
 }

@@ -13,16 +13,15 @@ import Tokenizers
     @Test func idsEqualSentenceTransformers() throws {
         let tokenizer = try Self.miniLM()
         #expect(tokenizer.maxLength == 256, "sentence_bert_config.json's max_seq_length, not tokenizer.json's 128")
-        let sentences = try TestFiles.jsonl("minilm_sentences.jsonl")
-        let expected = try TestFiles.jsonl("minilm_tokens.jsonl")
+        let sentences = try TestFiles.jsonl("minilm_sentences.jsonl", as: SentenceRow.self)
+        let expected = try TestFiles.jsonl("minilm_tokens.jsonl", as: WordPieceRow.self)
         try #require(sentences.count == 85 && expected.count == 85)
         for (sentence, reference) in zip(sentences, expected) {
-            let text = try #require(sentence["text"] as? String)
-            let encoding = tokenizer.encode(text)
-            #expect(encoding.ids == TestFiles.ints(reference["input_ids"]), "input \(sentence["id"]!): \(text.prefix(60))")
-            #expect(encoding.untruncatedCount == (reference["untruncated_num_tokens"] as? Int))
-            #expect(encoding.truncated == (reference["truncated"] as? Bool))
-            #expect(tokenizer.count(text) == encoding.untruncatedCount - 2)
+            let encoding = tokenizer.encode(sentence.text)
+            #expect(encoding.ids == reference.input_ids, "input \(sentence.id): \(sentence.text.prefix(60))")
+            #expect(encoding.untruncatedCount == reference.untruncated_num_tokens)
+            #expect(encoding.truncated == reference.truncated)
+            #expect(tokenizer.count(sentence.text) == encoding.untruncatedCount - 2)
         }
     }
 
@@ -37,9 +36,8 @@ import Tokenizers
             vocabText: String(contentsOf: folder.appendingPathComponent("vocab.txt"), encoding: .utf8),
             config: config, maxLength: 256)
         #expect(fromText.vocabulary == fromJSON.vocabulary)
-        for sentence in try TestFiles.jsonl("minilm_sentences.jsonl") {
-            let text = try #require(sentence["text"] as? String)
-            #expect(fromText.encode(text).ids == fromJSON.encode(text).ids)
+        for sentence in try TestFiles.jsonl("minilm_sentences.jsonl", as: SentenceRow.self) {
+            #expect(fromText.encode(sentence.text).ids == fromJSON.encode(sentence.text).ids)
         }
     }
 
