@@ -91,7 +91,7 @@ public struct NpyArray: Equatable, Sendable {
             throw bad("npy header length \(headerLength) runs past the end of the file (\(cursor.remaining) bytes left)")
         }
         let headerBytes = try cursor.bytes(headerLength, "npy header")
-        guard let header = String(validating: headerBytes, as: UTF8.self) else { throw bad("npy header is not text") }
+        guard let header = strictUTF8(headerBytes) else { throw bad("npy header is not text") }
 
         let dict: [String: NpyHeaderValue]
         do { dict = try NpyHeaderValue.parseDict(header) } catch let error as NpyHeaderValue.ParseError {

@@ -154,3 +154,15 @@ import Testing
         }
     }
 }
+
+@Suite struct QuantNonFiniteTests {
+    /// NaN or infinite inputs (a diverged activation) must not trap in any quantiser.
+    @Test(arguments: GGMLType.allCases)
+    func nonFiniteInputsDoNotTrap(_ type: GGMLType) {
+        var values = (0..<256).map { Float($0) / 256 }
+        values[3] = .nan
+        values[40] = .infinity
+        values[200] = -.infinity
+        #expect(type.quantize(values).count == type.byteCount(elements: 256))
+    }
+}
