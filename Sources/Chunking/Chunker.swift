@@ -36,7 +36,8 @@ public struct Chunker: Sendable {
     private struct Run {
         let text: IndexedText
         let options: ChunkingOptions
-        var max: Int { options.maxSize }
+        /// The size pieces are packed to: the overlap added later must fit in the limit too.
+        var max: Int { options.maxSize - options.overlap }
 
         func size(_ start: Int, _ end: Int) -> Int {
             switch options.unit {
@@ -215,8 +216,9 @@ public struct Chunker: Sendable {
                     }
                     i -= 1
                 }
-                // Give back whole words until the chunk fits the limit again.
-                while best < current.0 && size(best, current.1) > max {
+                // Give back whole words until the chunk fits the limit again (a merged piece may
+                // have used the whole limit).
+                while best < current.0 && size(best, current.1) > options.maxSize {
                     var next = best + 1
                     while next < current.0 && !(text.isWhitespace(next - 1) && !text.isWhitespace(next)) { next += 1 }
                     best = next

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// HTML and XML through libxml2. Neither parser touches the network or the file system: the
 /// options never include XML_PARSE_NOENT, XML_PARSE_DTDLOAD or XML_PARSE_XINCLUDE, NONET is

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// A read-only view of one libxml2 tree node, so that the walkers read names, attributes and
 /// text without touching C pointers directly. Valid only while its document is alive.

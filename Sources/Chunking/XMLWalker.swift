@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// Extracts text from a generic XML tree: element boundaries are paragraph breaks, except that an
 /// element holding text directly (mixed content, such as DocBook's `<para>Use <command>ls</command>
