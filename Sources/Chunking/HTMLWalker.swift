@@ -55,7 +55,8 @@ struct HTMLWalker {
 
     private mutating func walk(_ node: XMLNodeView) {
         if node.isText {
-            builder.appendInline(node.content)
+            let content = node.content
+            if !Self.isPlaceholder(content) { builder.appendInline(content) }
             return
         }
         guard node.isElement else { return }
@@ -183,6 +184,17 @@ struct HTMLWalker {
             return true
         }
         return false
+    }
+
+    /// A text node that is nothing but a template placeholder a site generator left unexpanded
+    /// (`__NAME__`, `{{ name }}`): Node.js's pages carry `__JS_FLAVORED_DYNAMIC_CSS__` in <head>.
+    static func isPlaceholder(_ text: String) -> Bool {
+        let t = TextBuilder.trim(text)
+        guard t.count > 4 else { return false }
+        if t.hasPrefix("__") && t.hasSuffix("__") {
+            return t.unicodeScalars.allSatisfy { $0 == "_" || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+        }
+        return t.hasPrefix("{{") && t.hasSuffix("}}") && !t.dropFirst(2).dropLast(2).contains("}")
     }
 
     static func headingLevel(_ name: String) -> Int? {

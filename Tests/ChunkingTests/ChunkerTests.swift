@@ -38,8 +38,11 @@ extension Unicode.GeneralCategory {
 func checkInvariants(_ chunks: [Chunk], of document: ExtractedDocument, max: Int,
                      size: (Substring) -> Int) {
     var ids = Set<String>()
+    let scalars = document.text.unicodeScalars
+    let indices = Array(scalars.indices) + [scalars.endIndex]
     for chunk in chunks {
-        #expect(chunk.text == document.slice(chunk.start, chunk.end), "\(chunk.id)")
+        #expect(chunk.start >= 0 && chunk.start < chunk.end && chunk.end <= indices.count - 1, "\(chunk.id)")
+        #expect(chunk.text == String(scalars[indices[chunk.start]..<indices[chunk.end]]), "\(chunk.id)")
         #expect(size(Substring(chunk.text)) <= max, "\(chunk.id) is over the limit")
         #expect(chunk.text.unicodeScalars.contains { !$0.properties.isWhitespace }, "\(chunk.id) is blank")
         #expect(ids.insert(chunk.id).inserted, "\(chunk.id) repeated")
