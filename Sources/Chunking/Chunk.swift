@@ -1,3 +1,5 @@
+import LoragBasics
+
 /// One chunk of a document: the record `chunk` writes, less the fields the caller passes through.
 public struct Chunk: Sendable, Equatable {
     /// `<docID>#<index>`, stable across runs for the same input and options.
@@ -13,6 +15,8 @@ public struct Chunk: Sendable, Equatable {
     /// Unicode scalar offsets into the extracted text (see `ExtractedDocument`).
     public var start: Int
     public var end: Int
+    /// "sha256:<hex>" of the text's UTF-8 bytes, so an index can skip unchanged chunks.
+    public var hash: String
 
     public init(id: String, docID: String, index: Int, title: String?, section: [String],
                 text: String, start: Int, end: Int) {
@@ -24,5 +28,6 @@ public struct Chunk: Sendable, Equatable {
         self.text = text
         self.start = start
         self.end = end
+        self.hash = "sha256:" + SHA256.hash(text).hex
     }
 }

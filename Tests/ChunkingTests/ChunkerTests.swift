@@ -68,6 +68,9 @@ func checkInvariants(_ chunks: [Chunk], of document: ExtractedDocument, max: Int
         let chunks = chunker.chunks(of: document, docID: "d")
         #expect(chunks.map(\.text) == ["One two.\n\nThree four."])
         #expect(chunks.map(\.id) == ["d#0"])
+        // FIPS 180-2's test vector for "abc".
+        let expected = Chunk(id: "x", docID: "x", index: 0, title: nil, section: [], text: "abc", start: 0, end: 3)
+        #expect(expected.hash == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     @Test func splitsAtParagraphsThenSentencesThenWords() throws {
