@@ -49,7 +49,7 @@ extension HNSWGraph {
         let holdsGlobal = level > top
         if !holdsGlobal { pthread_mutex_unlock(globalLock) }
 
-        var currentScore = dot(query, vectors.row(Int(current)), dim)
+        var currentScore = score(query, vectors.row(Int(current)), dim)
         if level < top {
             for l in stride(from: top, to: level, by: -1) {
                 greedy(query, level: l, current: &current, score: &currentScore, locked: true)
@@ -89,12 +89,13 @@ extension HNSWGraph {
             kept.update(from: slots, count: count)
             return count
         }
+        let rows = UnsafePointer(vectors.base), dim = vectors.dim
         var keptCount = 0
         for i in 0..<count {
-            let candidate = vectors.row(Int(slots[i]))
+            let candidate = rows + Int(slots[i]) * dim
             let toBase = scores[i]
             var good = true
-            for j in 0..<keptCount where dot(candidate, vectors.row(Int(kept[j])), dim) > toBase {
+            for j in 0..<keptCount where score(candidate, rows + Int(kept[j]) * dim, dim) > toBase {
                 good = false
                 break
             }
@@ -147,7 +148,7 @@ extension HNSWGraph {
             slots[j] = list[1 + j]
         }
         slots[n] = extra
-        for j in 0...n { scores[j] = dot(base, vectors.row(Int(slots[j])), dim) }
+        for j in 0...n { scores[j] = score(base, vectors.row(Int(slots[j])), dim) }
         HNSWGraph.sortDescending(slots: slots, scores: scores, count: n + 1)
         let kept = selectNeighbours(slots: slots, scores: scores, count: n + 1, limit: limit, into: scratch.pruneKept)
         (list + 1).update(from: scratch.pruneKept, count: kept)

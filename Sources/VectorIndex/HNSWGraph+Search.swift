@@ -18,7 +18,7 @@ extension HNSWGraph {
         let beam = max(ef, k)
         scratch.prepare(capacity: capacity, beam: max(beam, maxM0 + 1))
         var current = entryPoint
-        var currentScore = dot(query, vectors.row(Int(current)), dim)
+        var currentScore = score(query, vectors.row(Int(current)), dim)
         if maxLevel > 0 {
             for level in stride(from: maxLevel, to: 0, by: -1) {
                 greedy(query, level: level, current: &current, score: &currentScore, locked: false)
@@ -46,7 +46,7 @@ extension HNSWGraph {
             var i = 1
             while i <= count {
                 let candidate = list[i]
-                let s = dot(query, vectors.row(Int(candidate)), dim)
+                let s = self.score(query, vectors.row(Int(candidate)), dim)
                 if s > bestScore {
                     bestScore = s
                     best = candidate
@@ -72,6 +72,8 @@ extension HNSWGraph {
         var candidates = SlotHeap(keys: scratch.candidateKeys, slots: scratch.candidateSlots, capacity: scratch.capacity)
         var results = SlotHeap(keys: scratch.resultKeys, slots: scratch.resultSlots, capacity: beam + 1)
         let linkCopy = scratch.linkCopy
+        // Hoisted so the inner loop reads no class properties.
+        let rows = UnsafePointer(vectors.base), dim = vectors.dim
         visited[Int(entry)] = generation
         candidates.push(-entryScore, entry)
         if accept == nil || accept![Int(entry)] != 0 { results.push(entryScore, entry) }
@@ -100,7 +102,7 @@ extension HNSWGraph {
                 let n = Int(neighbour)
                 if visited[n] == generation { continue }
                 visited[n] = generation
-                let s = dot(query, vectors.row(n), dim)
+                let s = self.score(query, rows + n * dim, dim)
                 if results.count < beam || s > lowerBound {
                     candidates.push(-s, neighbour)
                     if accept == nil || accept![n] != 0 {
