@@ -22,7 +22,7 @@ public struct CommonOptions: ParsableArguments {
 }
 
 /// Thrown by programs whose issue has not landed yet: they parse their arguments and print a real
-/// `--help`, but refuse to run rather than produce fake output.
+/// `--help`, but refuse to run rather than produce fake output (exit 1).
 public struct NotYetImplemented: Error, CustomStringConvertible {
     public let program: String
     public let issue: Int
@@ -31,6 +31,6 @@ public struct NotYetImplemented: Error, CustomStringConvertible {
         self.issue = issue
     }
     public var description: String {
-        "\(program): not implemented yet (issue #\(issue)); this build only parses its arguments"
+        "not implemented yet (issue #\(issue)); this build of \(program) only parses its arguments"
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import ToolSupport
 
 @main
-struct Chunk: ParsableCommand {
+struct Chunk: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "chunk",
         abstract: "Split documents (text, Markdown, HTML, XML) into retrievable chunks, as JSONL on stdout.",

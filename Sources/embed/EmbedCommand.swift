@@ -2,7 +2,7 @@ import ArgumentParser
 import ToolSupport
 
 @main
-struct Embed: ParsableCommand {
+struct Embed: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "embed",
         abstract: "Add a sentence embedding to each JSONL record read on stdin.")

@@ -2,7 +2,7 @@ import ArgumentParser
 import ToolSupport
 
 @main
-struct Generate: ParsableCommand {
+struct Generate: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Generate text with a Llama-family model from prompts, chats or retrieved hits.")

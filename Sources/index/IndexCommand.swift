@@ -2,7 +2,7 @@ import ArgumentParser
 import ToolSupport
 
 @main
-struct Index: ParsableCommand {
+struct Index: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
         abstract: "Build or update a single-file knowledge base from embedded JSONL records.")

@@ -2,7 +2,7 @@ import ArgumentParser
 import ToolSupport
 
 @main
-struct LoraTrain: ParsableCommand {
+struct LoraTrain: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "lora-train",
         abstract: "Train a LoRA adapter on JSONL examples and write a PEFT-compatible adapter folder.")

@@ -2,7 +2,7 @@ import ArgumentParser
 import ToolSupport
 
 @main
-struct Retrieve: ParsableCommand {
+struct Retrieve: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "retrieve",
         abstract: "Answer queries (plain text or JSONL lines) from one or more index files.")

@@ -1,1 +1,0 @@
-// ModelFiles: see README.md for what this layer holds.

@@ -1,2 +1,0 @@
-// TensorCore: Float32 storage, BLAS products, SIMD kernels, quantised block formats.
-import COpenBLAS

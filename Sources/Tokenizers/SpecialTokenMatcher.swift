@@ -1,0 +1,53 @@
+/// Finds special tokens written literally in text, before any normalisation, the way Hugging Face's
+/// `AddedVocabulary` does for tokens with `normalized: false`: leftmost match first and, among
+/// matches starting at the same place, the longest.
+struct SpecialTokenMatcher: Sendable {
+    /// One literal token: its scalars and its id.
+    private struct Literal: Sendable {
+        var scalars: [Unicode.Scalar]
+        var id: Int
+    }
+
+    /// Literals grouped by their first scalar, longest first within a group.
+    private let byFirstScalar: [Unicode.Scalar: [Literal]]
+
+    var isEmpty: Bool { byFirstScalar.isEmpty }
+
+    init(_ tokens: [(content: String, id: Int)]) {
+        var groups: [Unicode.Scalar: [Literal]] = [:]
+        for (content, id) in tokens {
+            let scalars = Array(content.unicodeScalars)
+            guard let first = scalars.first else { continue }
+            groups[first, default: []].append(Literal(scalars: scalars, id: id))
+        }
+        for key in groups.keys { groups[key]!.sort { $0.scalars.count > $1.scalars.count } }
+        byFirstScalar = groups
+    }
+
+    /// Calls `text` for every stretch of ordinary text and `special` for every special token, in
+    /// order; ranges index `scalars`.
+    func split(_ scalars: [Unicode.Scalar], text: (Range<Int>) -> Void, special: (Int, Range<Int>) -> Void) {
+        var start = 0
+        var i = 0
+        let n = scalars.count
+        while i < n {
+            if let candidates = byFirstScalar[scalars[i]],
+               let match = candidates.first(where: { Self.matches($0.scalars, scalars, at: i) }) {
+                if start < i { text(start..<i) }
+                let end = i + match.scalars.count
+                special(match.id, i..<end)
+                i = end
+                start = end
+            } else {
+                i += 1
+            }
+        }
+        if start < n { text(start..<n) }
+    }
+
+    private static func matches(_ literal: [Unicode.Scalar], _ scalars: [Unicode.Scalar], at i: Int) -> Bool {
+        guard scalars.count - i >= literal.count else { return false }
+        for k in 1..<literal.count where scalars[i + k] != literal[k] { return false }
+        return true
+    }
+}

@@ -1,1 +1,0 @@
-// Tokenizers: see README.md for what this layer holds.

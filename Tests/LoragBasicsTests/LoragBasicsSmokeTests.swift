@@ -1,6 +1,0 @@
-import Testing
-@testable import LoragBasics
-
-@Test func LoragBasicsModuleLoads() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import ModelFiles
-
-@Test func ModelFilesModuleLoads() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Tokenizers
-
-@Test func TokenizersModuleLoads() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import ToolSupport
-
-@Test func ToolSupportModuleLoads() {
-    #expect(Bool(true))
-}
