@@ -14,6 +14,8 @@ public enum VectorIndexError: Error, Equatable, CustomStringConvertible {
     case badFilter(String)
     /// The index file is not a lorag index, is truncated, or is inconsistent.
     case badFile(path: String, reason: String)
+    /// The index file cannot be opened at all.
+    case cannotOpen(path: String, reason: String)
     /// A record is missing something the index needs.
     case badRecord(item: String, reason: String)
 
@@ -32,6 +34,8 @@ public enum VectorIndexError: Error, Equatable, CustomStringConvertible {
             return "bad filter \"\(text)\": expected field=value"
         case let .badFile(path, reason):
             return "\(path): not a valid lorag index: \(reason)"
+        case let .cannotOpen(path, reason):
+            return "\(path): cannot open index: \(reason)"
         case let .badRecord(item, reason):
             return "\(item): \(reason)"
         }
