@@ -38,9 +38,17 @@ public struct ByteCursor {
     /// since tokenizer vocabularies must keep every byte.
     public mutating func string(length: Int, _ what: @autoclosure () -> String) throws -> String {
         let raw = try bytes(length, what())
-        guard let s = String(validating: raw, as: UTF8.self) else {
+        guard let s = strictUTF8(raw) else {
             throw ModelFileError.malformed(path: file.path, problem: "\(what()) at offset \(offset - length) is not valid UTF-8")
         }
         return s
     }
+}
+
+/// Strict UTF-8 decoding that works on every platform the package supports (the standard library's
+/// `String(validating:as:)` needs macOS 15): decode, then require the bytes to survive unchanged,
+/// since invalid sequences would have been replaced by U+FFFD.
+func strictUTF8<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
+    let s = String(decoding: bytes, as: UTF8.self)
+    return s.utf8.elementsEqual(bytes) ? s : nil
 }

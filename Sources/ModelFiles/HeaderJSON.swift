@@ -160,7 +160,7 @@ enum HeaderJSON: Equatable {
                 index += 1
                 switch c {
                 case UInt8(ascii: "\""):
-                    guard let s = String(validating: out, as: UTF8.self) else { throw error("string is not valid UTF-8") }
+                    guard let s = strictUTF8(out) else { throw error("string is not valid UTF-8") }
                     return s
                 case UInt8(ascii: "\\"):
                     guard let e = current else { throw error("unterminated escape") }

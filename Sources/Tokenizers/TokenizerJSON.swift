@@ -2,7 +2,10 @@ import Foundation
 
 /// Reads the JSON configuration files of tokenizer folders (tokenizer.json, tokenizer_config.json,
 /// sentence_bert_config.json). Kept to this one file so that it can move onto LoragBasics' JSON
-/// values without touching the tokenizers themselves.
+/// values without touching the tokenizers themselves. Not yet: LoragBasics' parser checks each
+/// object key against all earlier ones, which took 1.5 s on MiniLM's 30,522-key vocabulary
+/// against 0.02 s here (measured). Caveat of this parser on Linux: it drops a literal U+FEFF
+/// inside strings (no vocabulary used here has one).
 enum TokenizerJSON {
     /// The top-level object of a JSON file; `name` is used in error messages.
     static func object(_ data: Data, name: String) throws -> [String: Any] {

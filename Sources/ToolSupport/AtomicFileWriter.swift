@@ -12,7 +12,7 @@ import Glibc
 ///    itself survives a power cut.
 ///
 /// Without `commit()` (an error, or `discard()`), the temporary file is removed and `path` is
-/// untouched.
+/// untouched. The temporary file of a writer that was killed is removed by the next writer.
 public final class AtomicFileWriter {
     public let path: String
     /// Buffered writer into the temporary file.
@@ -41,6 +41,8 @@ public final class AtomicFileWriter {
             }
             throw .io(operation: "lock", path: path + ".lock", errno: code)
         }
+
+        AtomicFileWriter.removeAbandonedTemporaries(directory: directory, base: base)
 
         // The pid names the writer in a directory listing; the random part keeps two writers in
         // one process apart.
@@ -93,6 +95,20 @@ public final class AtomicFileWriter {
         close(output.fileDescriptor)
         unlink(temporaryPath)
         releaseLock()
+    }
+
+    /// Temporary files of writers that were killed before commit or discard. Holding the lock
+    /// means no other writer of this file is alive, so any that exist are garbage.
+    private static func removeAbandonedTemporaries(directory: String, base: String) {
+        guard let stream = opendir(directory) else { return }
+        defer { closedir(stream) }
+        let prefix = "." + base + ".tmp-"
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name.hasPrefix(prefix) { unlink(directory + "/" + name) }
+        }
     }
 
     private func releaseLock() {

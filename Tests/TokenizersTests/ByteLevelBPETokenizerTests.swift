@@ -38,6 +38,30 @@ import Tokenizers
         #expect(tokenizer.encode("a  1") == [81, 216, 216, 33])
     }
 
+    /// A tokenizer.json in the shape of upstream SmolLM2's (Digits + ByteLevel, control tokens as
+    /// special added tokens), written from the GGUF's arrays, loads into the same tokenizer.
+    @Test func tokenizerJSONMatchesGGUF() throws {
+        let gguf = try GGUFVocabulary(TestFiles.model("SmolLM2-135M-Instruct.Q4_1.gguf"))
+        let vocab = Dictionary(gguf.tokens.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let added = gguf.tokens.indices.filter { gguf.tokenTypes[$0] == 3 }.map {
+            ["id": $0, "content": gguf.tokens[$0], "special": true] as [String: Any]
+        }
+        let json: [String: Any] = [
+            "added_tokens": added,
+            "pre_tokenizer": ["type": "Sequence", "pretokenizers": [
+                ["type": "Digits", "individual_digits": true],
+                ["type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true],
+            ]],
+            "model": ["type": "BPE", "vocab": vocab, "merges": gguf.merges.map { $0.split(separator: " ").map(String.init) }],
+        ]
+        let tokenizer = try ByteLevelBPETokenizer(tokenizerJSON: JSONSerialization.data(withJSONObject: json),
+                                                  bosToken: "<|im_start|>", eosToken: "<|im_end|>")
+        #expect(tokenizer.preTokenizer == .smollm && tokenizer.bosID == 1 && tokenizer.eosID == 2)
+        for row in try TestFiles.jsonl("smollm2_tokenize.jsonl", as: BPERow.self) {
+            #expect(tokenizer.encode(row.text) == row.ids_digits_split, "string \(row.id)")
+        }
+    }
+
     /// The streaming decoder returns the same text as decoding all at once, whole characters only,
     /// even when a character's bytes are spread over several tokens.
     @Test func streamingDecodeHoldsIncompleteCharacters() throws {

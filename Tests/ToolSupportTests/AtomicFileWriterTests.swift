@@ -54,19 +54,25 @@ import Testing
     try #require(child >= 0)
     if child == 0 {
         // In the child only system calls and this writer run, then the process dies hard.
-        if let writer = try? AtomicFileWriter(path: path) {
-            try? writer.output.write(String(repeating: "new ", count: 100_000))
-            try? writer.output.flush()
-        }
-        kill(getpid(), SIGKILL)
+        guard let writer = try? AtomicFileWriter(path: path) else { _exit(2) }
+        try? writer.output.write(String(repeating: "new ", count: 100_000))
+        try? writer.output.flush()
+        // Killed while the writer is alive: its deinit (which would clean up) never runs.
+        withExtendedLifetime(writer) { _ = kill(getpid(), SIGKILL) }
         _exit(3)  // not reached
     }
     var status: Int32 = 0
     waitpid(child, &status, 0)
     #expect(status & 0x7F == SIGKILL, "the child died by SIGKILL mid-write")
     #expect(try dir.read("kb.idx") == "old contents")
+    func temporaries() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".kb.idx.tmp-") }
+    }
+    #expect(try temporaries().count == 1, "the killed writer's half-written file is left behind")
     let next = try AtomicFileWriter(path: path)
+    #expect(try temporaries().count == 1, "the next writer removed it, keeping only its own")
     try next.output.write("after")
     try next.commit()
     #expect(try dir.read("kb.idx") == "after")
+    #expect(try temporaries().isEmpty)
 }

@@ -55,6 +55,12 @@ extension GGMLType {
         return UInt16((bits &+ 0x7FFF &+ ((bits >> 16) & 1)) >> 16)
     }
 
+    /// A float code to an integer, truncating toward zero like a C cast, but total: NaN and
+    /// infinities (from NaN or infinite inputs) give 0 or a clamped value instead of trapping.
+    private static func code(_ v: Float) -> Int {
+        v.isNaN ? 0 : Int(max(-1e6, min(1e6, v)))
+    }
+
     private static func storeHalf(_ x: Float, _ dst: UnsafeMutableRawPointer, _ offset: Int) {
         dst.storeBytes(of: Float16(x).bitPattern, toByteOffset: offset, as: UInt16.self)
     }
@@ -79,7 +85,7 @@ extension GGMLType {
         let d = extreme / -levels
         let inverse: Float = d != 0 ? 1 / d : 0
         let maxCode = fiveBit ? 31 : 15
-        let codes = (0..<32).map { j in min(maxCode, Int(x[j] * inverse + levels + 0.5)) }
+        let codes = (0..<32).map { j in min(maxCode, code(x[j] * inverse + levels + 0.5)) }
         storeHalf(d, dst, 0)
         packNibbles(codes, dst, qsOffset: fiveBit ? 6 : 2, qhOffset: fiveBit ? 2 : nil)
     }
@@ -91,7 +97,7 @@ extension GGMLType {
         let maxCode = fiveBit ? 31 : 15
         let d = (hi - lo) / Float(maxCode)
         let inverse: Float = d != 0 ? 1 / d : 0
-        let codes = (0..<32).map { j in min(maxCode, Int((x[j] - lo) * inverse + 0.5)) }
+        let codes = (0..<32).map { j in min(maxCode, code((x[j] - lo) * inverse + 0.5)) }
         storeHalf(d, dst, 0)
         storeHalf(lo, dst, 2)
         packNibbles(codes, dst, qsOffset: fiveBit ? 8 : 4, qhOffset: fiveBit ? 4 : nil)
@@ -105,7 +111,7 @@ extension GGMLType {
         let inverse: Float = d != 0 ? 1 / d : 0
         storeHalf(d, dst, 0)
         for j in 0..<32 {
-            dst.storeBytes(of: Int8(clamping: Int((x[j] * inverse).rounded())), toByteOffset: 2 + j, as: Int8.self)
+            dst.storeBytes(of: Int8(clamping: code((x[j] * inverse).rounded())), toByteOffset: 2 + j, as: Int8.self)
         }
     }
 
@@ -123,8 +129,8 @@ extension GGMLType {
             negMins[i] = -lo
         }
         let d = Float(Float16(steps.max()! / 63)), dmin = Float(Float16(negMins.max()! / 63))
-        let sc = steps.map { d > 0 ? min(63, Int(($0 / d).rounded())) : 0 }
-        let mn = negMins.map { dmin > 0 ? min(63, Int(($0 / dmin).rounded())) : 0 }
+        let sc = steps.map { d > 0 ? min(63, code(($0 / d).rounded())) : 0 }
+        let mn = negMins.map { dmin > 0 ? min(63, code(($0 / dmin).rounded())) : 0 }
         storeHalf(d, dst, 0)
         storeHalf(dmin, dst, 2)
         // The 12-byte scale field, as decoded by `scaleAndMinK`.
@@ -137,7 +143,7 @@ extension GGMLType {
         for i in 0..<8 {
             let step = d * Float(sc[i]), offset = dmin * Float(mn[i])
             for l in 0..<32 {
-                let q = step > 0 ? Int(((x[32 * i + l] + offset) / step).rounded()) : 0
+                let q = step > 0 ? code(((x[32 * i + l] + offset) / step).rounded()) : 0
                 codes[32 * i + l] = max(0, min(maxCode, q))
             }
         }
@@ -170,11 +176,11 @@ extension GGMLType {
             scales[i] = extreme / -32
         }
         let d = Float(Float16(scales.map(abs).max()! / 127))
-        let sc = scales.map { d > 0 ? max(-128, min(127, Int(($0 / d).rounded()))) : 0 }
+        let sc = scales.map { d > 0 ? max(-128, min(127, code(($0 / d).rounded()))) : 0 }
         var codes = [Int](repeating: 0, count: 256)   // stored as q + 32, 0...63
         for e in 0..<256 {
             let step = d * Float(sc[e / 16])
-            let q = step != 0 ? Int((x[e] / step).rounded()) : 0
+            let q = step != 0 ? code((x[e] / step).rounded()) : 0
             codes[e] = max(-32, min(31, q)) + 32
         }
         for i in 0..<16 { dst.storeBytes(of: Int8(sc[i]), toByteOffset: 192 + i, as: Int8.self) }

@@ -34,6 +34,9 @@ np.save("smollm2_blk0_attn_k_rows0-3.npy", np.ascontiguousarray(z["blk.0.attn_k.
 np.save("smollm2_blk0_ffn_down_rows0-1_and_575.npy", np.ascontiguousarray(z["blk.0.ffn_down.weight"][[0, 1, 575]]))
 np.save("smollm2_output_norm.npy", np.ascontiguousarray(z["output_norm.weight"]))
 
+import shutil
+shutil.copy(f"{reference}/smollm2/gguf_meta.json", "smollm2_gguf_meta.json")
+
 # 3. GGML block fixtures: random block bytes of each type with sane half-precision scales,
 #    and what gguf.quants.dequantize makes of them.
 from gguf import GGMLQuantizationType as T, GGML_QUANT_SIZES

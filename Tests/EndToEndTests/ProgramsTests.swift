@@ -1,4 +1,0 @@
-import Foundation
-import Testing
-
-@Test func placeholder() { #expect(Bool(true)) }
