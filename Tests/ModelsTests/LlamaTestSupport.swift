@@ -54,6 +54,8 @@ struct GreedyRow: Decodable {
     var new_ids: [Int32]
     var top1_minus_top2_logit: [Double]
     var max_abs_logit: Float
+    var text: String
+    var messages: [[String: String]]?
 }
 
 func argmax(_ x: UnsafeBufferPointer<Float>) -> Int32 {

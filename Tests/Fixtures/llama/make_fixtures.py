@@ -31,4 +31,11 @@ with open("smollm2_prompts_greedy.jsonl", "w") as out:
             "id": p["id"], "input_ids": p["input_ids"], "new_ids": g["new_ids"],
             "top1_minus_top2_logit": g["top1_minus_top2_logit"],
             "max_abs_logit": float(np.abs(row).max()),
-        }) + "\n")
+            "text": p["text"], "messages": p.get("messages"),
+        }, ensure_ascii=False) + "\n")
+
+with open("smollm2_tokenize_digits_split.jsonl", "w") as out:
+    for line in open(f"{ref}/smollm2/tokenize.jsonl"):
+        r = json.loads(line)
+        out.write(json.dumps({"id": r["id"], "text": r["text"], "ids_digits_split": r["ids_digits_split"]},
+                             ensure_ascii=False) + "\n")
