@@ -6,6 +6,11 @@ public struct RetrievedHit: Sendable, Equatable {
     public var text: String
     /// The whole hit as read, for the output's `sources` (text removed there).
     public var record: JSONObject
+
+    public init(text: String, record: JSONObject) {
+        self.text = text
+        self.record = record
+    }
 }
 
 /// One input of `generate`, in any of the shapes DESIGN.md lists: a plain text line,

@@ -16,6 +16,13 @@ public struct Completion: Sendable, Equatable {
     /// Tokens sampled, the end-of-sequence token excluded.
     public var completionTokens: Int
     public var finishReason: FinishReason
+
+    public init(text: String, promptTokens: Int, completionTokens: Int, finishReason: FinishReason) {
+        self.text = text
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.finishReason = finishReason
+    }
 }
 
 /// The generation loop: prefill the prompt, then sample, decode, check for stops, and feed each
