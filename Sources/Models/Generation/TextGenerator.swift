@@ -81,8 +81,9 @@ public final class TextGenerator {
                 reason = .stop
                 break
             }
-            // The last token needs no forward pass; a full context ends the completion.
-            guard generated < maxTokens, session.position < session.contextLength else { break }
+            // The last token needs no forward pass; prompt and completion together stay within
+            // the context, so a full context ends the completion.
+            guard generated < maxTokens, history.count < session.contextLength else { break }
             logits = try session.append([token])
         }
         if !filter.stopped {
