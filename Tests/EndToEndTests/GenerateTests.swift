@@ -45,7 +45,7 @@ import Testing
         (["--raw", "--system", "be brief"], "--system needs a chat template"),
         (["--raw", "--chat-template", "chatml"], "--raw and --chat-template exclude each other"),
         (["--top-p", "0"], "--top-p 0.0 is out of range"),
-        (["--temperature", "-1"], "--temperature -1.0 is out of range"),
+        (["--temperature=-1"], "--temperature -1.0 is out of range"),
         (["--lora", "adapter:nan"], "--lora adapter:nan is out of range"),
         (["--merge"], "--merge needs at least one --lora"),
         (["--ctx-size", "2"], "--ctx-size must be at least 4"),
