@@ -79,7 +79,8 @@ public final class EmbeddingPipeline {
     ///   - next: the next record, or nil at the end. Its errors end the run.
     ///   - onBadRecord: called, right after `next` returned the record, for a record without a
     ///     string in `options.field` or, under `.error`, with a text that is too long. Throw to
-    ///     stop the run; return to skip the record (it is counted in `skipped`).
+    ///     stop the run (the records before it are emitted first); return to skip the record
+    ///     (it is counted in `skipped`).
     ///   - emit: receives the record and its embedding (valid only during the call).
     ///   - progress: called after each window with the counts so far.
     public func run(next: () throws -> JSONObject?,
@@ -92,24 +93,41 @@ public final class EmbeddingPipeline {
         records.reserveCapacity(options.windowSize)
         tokens.reserveCapacity(options.windowSize)
         var finished = false
-        while !finished {
+        // Emits the window read so far: after the last record, or before an error ends the run
+        // (so that, as with jq, every record before a bad one still comes out).
+        func flush() throws {
+            embedWindow(tokens)
+            for (i, record) in records.enumerated() {
+                try emit(record, UnsafeBufferPointer(start: outputs.row(i), count: embedder.dimension))
+            }
+            summary.records += records.count
+            summary.tokens += tokens.reduce(0) { $0 + $1.count }
             records.removeAll(keepingCapacity: true)
             tokens.removeAll(keepingCapacity: true)
+        }
+        func reject(_ error: EmbeddingError) throws {
+            do {
+                try onBadRecord(error)
+            } catch {
+                try flush()
+                throw error
+            }
+            summary.skipped += 1
+        }
+        while !finished {
             while records.count < options.windowSize {
                 guard let record = try next() else {
                     finished = true
                     break
                 }
                 guard case let .string(text)? = record[options.field] else {
-                    try onBadRecord(.badRecord(field: options.field, found: record[options.field]?.kindName ?? "no such field"))
-                    summary.skipped += 1
+                    try reject(.badRecord(field: options.field, found: record[options.field]?.kindName ?? "no such field"))
                     continue
                 }
                 let encoding = embedder.tokenize(options.prefix.isEmpty ? text : options.prefix + text)
                 if encoding.truncated {
                     if options.truncation == .error {
-                        try onBadRecord(.truncated(tokens: encoding.untruncatedCount, limit: embedder.maxTokens))
-                        summary.skipped += 1
+                        try reject(.truncated(tokens: encoding.untruncatedCount, limit: embedder.maxTokens))
                         continue
                     }
                     summary.truncated += 1
@@ -117,13 +135,7 @@ public final class EmbeddingPipeline {
                 records.append(record)
                 tokens.append(encoding.ids)
             }
-            embedWindow(tokens)
-            let d = embedder.dimension
-            for (i, record) in records.enumerated() {
-                try emit(record, UnsafeBufferPointer(start: outputs.row(i), count: d))
-            }
-            summary.records += records.count
-            summary.tokens += tokens.reduce(0) { $0 + $1.count }
+            try flush()
             progress(summary)
         }
         return summary
