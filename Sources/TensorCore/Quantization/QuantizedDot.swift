@@ -28,25 +28,31 @@ public enum QuantizedDot {
 
     /// Σ row[i]·x[i] over `count` values of a row stored as `type`. `sums` must hold
     /// `blockSums(x)` when `type` is Q4_0 or Q4_1 (it is ignored otherwise). `scratch` (at least
-    /// one block of the type, 256 floats) is used by types without a dedicated kernel.
+    /// one block of the type, 256 floats) holds each block's widened integers.
     @inlinable
     public static func dot(
         _ type: GGMLType, row: UnsafeRawPointer, _ x: UnsafePointer<Float>, sums: UnsafePointer<Float>,
         count: Int, scratch: UnsafeMutablePointer<Float>
     ) -> Float {
         switch type {
-        case .q4_1: return dotQ4_1(row, x, sums, count: count)
-        case .q4_0: return dotQ4_0(row, x, sums, count: count)
-        case .q8_0: return dotQ8_0(row, x, count: count)
+        case .q4_1: return dotQ4_1(row, x, sums, count: count, scratch: scratch)
+        case .q4_0: return dotQ4_0(row, x, sums, count: count, scratch: scratch)
+        case .q8_0: return dotQ8_0(row, x, count: count, scratch: scratch)
         case .f32: return VectorMath.dot(row.assumingMemoryBound(to: Float.self), x, count: count)
         default: return dotByDequantizing(type, row, x, count: count, scratch: scratch)
         }
     }
 
+    // The kernels widen each block's integers into 32 floats of `scratch` with plain loops, which
+    // LLVM vectorises (vpmovzxbd/vpmovsxbd + vcvtdq2ps), and then multiply-add them with `x` as
+    // SIMD16 vectors. (Generic SIMD conversions such as SIMD16<Int32>(truncatingIfNeeded:) are not
+    // inlined and cost a call per block; measured with perf.)
+
     /// Q4_1 { half d, m; u8 qs[16] }: value j is the low nibble of qs[j], value j+16 the high one.
     @inlinable
     public static func dotQ4_1(
-        _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ sums: UnsafePointer<Float>, count: Int
+        _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ sums: UnsafePointer<Float>, count: Int,
+        scratch q: UnsafeMutablePointer<Float>
     ) -> Float {
         var acc = SIMD16<Float>()
         var minTerm: Float = 0
@@ -54,12 +60,13 @@ public enum QuantizedDot {
             let block = row + 20 * b
             let d = Float(Float16(bitPattern: block.loadUnaligned(as: UInt16.self)))
             let m = Float(Float16(bitPattern: block.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
-            let qs = block.loadUnaligned(fromByteOffset: 4, as: SIMD16<UInt8>.self)
-            let lo = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: qs & 0x0F))
-            let hi = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: qs &>> 4))
-            let xb = x + 32 * b
-            let partial = lo * xb.loadSIMD16(0) + hi * xb.loadSIMD16(16)
-            acc += partial * d
+            let qs = (block + 4).assumingMemoryBound(to: UInt8.self)
+            for j in 0..<16 {
+                q[j] = Float(qs[j] & 0x0F)
+                q[j + 16] = Float(qs[j] &>> 4)
+            }
+            let xb = x + 32 * b, qf = UnsafePointer(q)
+            acc += (qf.loadSIMD16(0) * xb.loadSIMD16(0) + qf.loadSIMD16(16) * xb.loadSIMD16(16)) * d
             minTerm += m * sums[b]
         }
         return acc.sum() + minTerm
@@ -68,18 +75,21 @@ public enum QuantizedDot {
     /// Q4_0 { half d; u8 qs[16] }: value = d·(q − 8), so Σ x·w = d·(Σ x·q − 8·Σ x).
     @inlinable
     public static func dotQ4_0(
-        _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ sums: UnsafePointer<Float>, count: Int
+        _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ sums: UnsafePointer<Float>, count: Int,
+        scratch q: UnsafeMutablePointer<Float>
     ) -> Float {
         var acc = SIMD16<Float>()
         var offsetTerm: Float = 0
         for b in 0..<(count / 32) {
             let block = row + 18 * b
             let d = Float(Float16(bitPattern: block.loadUnaligned(as: UInt16.self)))
-            let qs = block.loadUnaligned(fromByteOffset: 2, as: SIMD16<UInt8>.self)
-            let lo = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: qs & 0x0F))
-            let hi = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: qs &>> 4))
-            let xb = x + 32 * b
-            acc += (lo * xb.loadSIMD16(0) + hi * xb.loadSIMD16(16)) * d
+            let qs = (block + 2).assumingMemoryBound(to: UInt8.self)
+            for j in 0..<16 {
+                q[j] = Float(qs[j] & 0x0F)
+                q[j + 16] = Float(qs[j] &>> 4)
+            }
+            let xb = x + 32 * b, qf = UnsafePointer(q)
+            acc += (qf.loadSIMD16(0) * xb.loadSIMD16(0) + qf.loadSIMD16(16) * xb.loadSIMD16(16)) * d
             offsetTerm += d * sums[b]
         }
         return acc.sum() - 8 * offsetTerm
@@ -87,17 +97,17 @@ public enum QuantizedDot {
 
     /// Q8_0 { half d; i8 qs[32] }.
     @inlinable
-    public static func dotQ8_0(_ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, count: Int) -> Float {
+    public static func dotQ8_0(
+        _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, count: Int, scratch q: UnsafeMutablePointer<Float>
+    ) -> Float {
         var acc = SIMD16<Float>()
         for b in 0..<(count / 32) {
             let block = row + 34 * b
             let d = Float(Float16(bitPattern: block.loadUnaligned(as: UInt16.self)))
-            let q0 = block.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self)
-            let q1 = block.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self)
-            let xb = x + 32 * b
-            let partial = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: q0)) * xb.loadSIMD16(0)
-                + SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: q1)) * xb.loadSIMD16(16)
-            acc += partial * d
+            let qs = (block + 2).assumingMemoryBound(to: Int8.self)
+            for j in 0..<32 { q[j] = Float(qs[j]) }
+            let xb = x + 32 * b, qf = UnsafePointer(q)
+            acc += (qf.loadSIMD16(0) * xb.loadSIMD16(0) + qf.loadSIMD16(16) * xb.loadSIMD16(16)) * d
         }
         return acc.sum()
     }
