@@ -120,7 +120,7 @@ public final class LinearWeight: @unchecked Sendable {
             BLAS.gemv(y, t.matrix, x)
         case let .quantized(type, base, rowStride):
             let n = cols
-            if type == .q4_0 || type == .q4_1 { QuantizedDot.blockSums(x, count: n, into: work.sums.data) }
+            if type == .q4_1 { QuantizedDot.blockSums(x, count: n, into: work.sums.data) }
             let sums = UnsafePointer(work.sums.data), xin = UnsafePointer(x)
             Threads.forEachChunk(of: rows, elementsPerItem: n) { range in
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
