@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs the system libraries lorag links against (OpenBLAS, libxml2) when pkg-config cannot
-# find them: with apt-get when running as root, otherwise prints the exact command to run.
+# Installs the system libraries lorag links against (OpenBLAS, libxml2), and the documentation
+# trees its tests read, when they are missing: with apt-get when running as root, otherwise prints the exact command to run.
 set -euo pipefail
 
 missing=()
 pkg-config --exists openblas 2>/dev/null || missing+=(libopenblas-dev)
 pkg-config --exists libxml-2.0 2>/dev/null || missing+=(libxml2-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
+# Real documentation trees the chunker's acceptance tests read (HTML from python3-doc; Markdown and
+# HTML from nodejs-doc).
+[ -d /usr/share/doc/python3.11/html ] || [ -d /usr/share/doc/python3/html ] || missing+=(python3-doc)
+[ -d /usr/share/doc/nodejs/api ] || missing+=(nodejs-doc)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

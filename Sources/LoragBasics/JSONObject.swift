@@ -1,12 +1,18 @@
 /// A JSON object that keeps its members in the order they were read or inserted, so that a
 /// program writing a record back changes only the fields it means to change.
 ///
-/// Lookup is a linear scan: records between the lorag programs have a handful of fields, where a
-/// scan beats hashing. Keys are unique; setting an existing key replaces its value in place.
+/// Lookup is a linear scan while the object is small (records between the lorag programs have a
+/// handful of fields, where a scan beats hashing) and a hash index once it passes
+/// `indexThreshold` members (a tokenizer vocabulary has tens of thousands). Keys are unique;
+/// setting an existing key replaces its value in place.
 public struct JSONObject: Equatable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
     public typealias Member = (key: String, value: JSONValue)
 
     public private(set) var members: [Member]
+    /// Position of each key in `members`; nil while the object is small.
+    private var positions: [String: Int]?
+
+    static let indexThreshold = 16
 
     public init() { members = [] }
 
@@ -17,14 +23,25 @@ public struct JSONObject: Equatable, Sendable, Sequence, ExpressibleByDictionary
     }
 
     /// Builds an object from members that the caller guarantees have unique keys.
-    init(uniqueMembers: [Member]) { members = uniqueMembers }
+    init(uniqueMembers: [Member], positions: [String: Int]? = nil) {
+        members = uniqueMembers
+        self.positions = positions
+        if positions == nil, members.count > Self.indexThreshold { reindex() }
+    }
+
+    private mutating func reindex() {
+        positions = members.count > Self.indexThreshold
+            ? Dictionary(uniqueKeysWithValues: members.indices.map { (members[$0].key, $0) })
+            : nil
+    }
 
     public var count: Int { members.count }
     public var isEmpty: Bool { members.isEmpty }
     public var keys: [String] { members.map(\.key) }
 
     public func index(forKey key: String) -> Int? {
-        members.firstIndex { $0.key == key }
+        if let positions { return positions[key] }
+        return members.firstIndex { $0.key == key }
     }
 
     /// Reading gives the value or nil; writing a value replaces in place or appends at the end;
@@ -33,9 +50,19 @@ public struct JSONObject: Equatable, Sendable, Sequence, ExpressibleByDictionary
         get { index(forKey: key).map { members[$0].value } }
         set {
             if let position = index(forKey: key) {
-                if let newValue { members[position].value = newValue } else { members.remove(at: position) }
+                if let newValue {
+                    members[position].value = newValue
+                } else {
+                    members.remove(at: position)
+                    reindex()
+                }
             } else if let newValue {
                 members.append((key, newValue))
+                if positions != nil {
+                    positions![key] = members.count - 1
+                } else if members.count > Self.indexThreshold {
+                    reindex()
+                }
             }
         }
     }
@@ -44,7 +71,9 @@ public struct JSONObject: Equatable, Sendable, Sequence, ExpressibleByDictionary
     @discardableResult
     public mutating func removeValue(forKey key: String) -> JSONValue? {
         guard let position = index(forKey: key) else { return nil }
-        return members.remove(at: position).value
+        let value = members.remove(at: position).value
+        reindex()
+        return value
     }
 
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }

@@ -129,6 +129,9 @@ public struct JSONParser {
     {
         try enterContainer()
         var members = [JSONObject.Member]()
+        // Key positions, built only once an object grows past a few members: records have a
+        // handful of fields (a scan is fastest), vocabularies in tokenizer.json have 50,000.
+        var positions: [String: Int]? = nil
         if peek == UInt8(ascii: "}") { position += 1; depth -= 1; return JSONObject(uniqueMembers: members) }
         while true {
             guard peek == UInt8(ascii: "\"") else { throw unexpected("a string key") }
@@ -141,10 +144,18 @@ public struct JSONParser {
                 floats = try parseFloatArray(field: floatField)
             } else {
                 let value = try parseValue()
-                // Repeated keys are rare; the scan only runs over what was read so far.
-                if let earlier = members.firstIndex(where: { $0.key == key }) {
+                // Repeated keys are rare: the last value wins, at the first key's position.
+                let earlier = positions.map { $0[key] }
+                    ?? members.firstIndex(where: { $0.key == key })
+                if let earlier {
                     members[earlier].value = value
                 } else {
+                    if positions != nil {
+                        positions![key] = members.count
+                    } else if members.count == JSONObject.indexThreshold {
+                        positions = Dictionary(uniqueKeysWithValues: members.indices.map { (members[$0].key, $0) })
+                        positions![key] = members.count
+                    }
                     members.append((key, value))
                 }
             }
@@ -156,7 +167,7 @@ public struct JSONParser {
             skipWhitespace()
         }
         depth -= 1
-        return JSONObject(uniqueMembers: members)
+        return JSONObject(uniqueMembers: members, positions: positions)
     }
 
     private mutating func parseFloatArray(field: String) throws(JSONError) -> [Float] {

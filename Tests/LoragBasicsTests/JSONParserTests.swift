@@ -37,6 +37,24 @@ private func parseError(_ text: String) -> JSONError? { parseError(Array(text.ut
     #expect(try parse(#"{"a":1,"b":2,"a":3}"#).serialized() == #"{"a":3,"b":2}"#)
 }
 
+/// Large objects (a 30,000-entry tokenizer vocabulary) switch to hashed lookup; the semantics must
+/// not change: repeated keys keep the first position and the last value, lookups find every key,
+/// and edits keep the index consistent.
+@Test func largeObjectsKeepOrderAndFindEveryKey() throws {
+    let count = 40_000
+    var text = "{" + (0..<count).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+    text += ",\"k5\":-5,\"k39999\":-1}"
+    var object = try #require(parse(text).objectValue)
+    #expect(object.count == count)
+    #expect(object.keys.first == "k0" && object.keys.last == "k39999")
+    #expect(object["k5"]?.intValue == -5 && object["k39999"]?.intValue == -1)
+    #expect(object["k12345"]?.intValue == 12345 && object["nope"] == nil)
+    object["k7"] = nil
+    #expect(object["k8"]?.intValue == 8 && object.index(forKey: "k8") == 7)
+    object["new"] = 1
+    #expect(object.index(forKey: "new") == count - 1)
+}
+
 @Test func objectEditingKeepsOrder() {
     var object: JSONObject = ["id": "x", "text": "t"]
     object["embedding"] = [1, 2]

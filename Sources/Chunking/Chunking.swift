@@ -1,1 +1,0 @@
-// Chunking: see README.md for what this layer holds.

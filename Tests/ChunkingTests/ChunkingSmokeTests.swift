@@ -1,6 +1,0 @@
-import Testing
-@testable import Chunking
-
-@Test func ChunkingModuleLoads() {
-    #expect(Bool(true))
-}
