@@ -73,8 +73,6 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(throws: ModelError.self) { try LoRAAdapter.load(path: folder.path, for: model) }
         #expect(throws: ModelError.self) { try LoRAAdapter.load(path: "/nonexistent/adapter", for: model) }
-        #expect(LoRAAdapter.parseArgument("dir/a:0.5") == ("dir/a", 0.5))
-        #expect(LoRAAdapter.parseArgument("dir/a") == ("dir/a", 1))
     }
 
     // PEFT's reference outputs. The adapters are 9.8 MB each, too large for Tests/Fixtures, so

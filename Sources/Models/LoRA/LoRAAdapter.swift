@@ -22,15 +22,6 @@ public struct LoRAAdapter: @unchecked Sendable {
     public let source: String
     public let entries: [Entry]
 
-    /// Parses `PATH[:SCALE]` as given to `--lora` (the scale defaults to 1; a suffix that is not a
-    /// number is part of the path).
-    public static func parseArgument(_ argument: String) -> (path: String, scale: Float) {
-        if let colon = argument.lastIndex(of: ":"), let scale = Float(argument[argument.index(after: colon)...]) {
-            return (String(argument[..<colon]), scale)
-        }
-        return (argument, 1)
-    }
-
     /// Loads a PEFT folder (adapter_config.json + adapter_model.safetensors) or a GGUF LoRA file,
     /// checking every tensor against `model`'s shapes.
     public static func load(path: String, for model: LlamaModel) throws -> LoRAAdapter {

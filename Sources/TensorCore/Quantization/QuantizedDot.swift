@@ -129,7 +129,7 @@ public enum QuantizedDot {
                           xr.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self))
         }
 
-        @inlinable func sum() -> Float { ((a0 + a1) + (a2 + a3)).sum() }
+        @inlinable @inline(__always) func sum() -> Float { ((a0 + a1) + (a2 + a3)).sum() }
     }
 
     /// Any other type: decode one block at a time into `scratch` and dot it there.
