@@ -1,4 +1,6 @@
+import Dispatch
 import LoragBasics
+import Synchronization
 
 /// One document in, its chunk records out: the whole of `chunk`'s work for a file, a JSONL
 /// document or plain text, so that the executable only parses flags and moves bytes.
@@ -15,6 +17,8 @@ public struct DocumentChunker: Sendable {
     /// chunker's unit when `measure` is set (for `--stats`; tokenising every chunk again costs
     /// about as much as chunking).
     public struct Output: Sendable {
+        public var docID: String
+        public var source: String
         public var records: [JSONObject]
         /// The sum of the chunks' sizes (tokens or characters); 0 unless measured.
         public var size: Int
@@ -25,6 +29,45 @@ public struct DocumentChunker: Sendable {
         let document = try reader.read(path: file.path, format: file.format, source: file.path)
         return output(document, docID: file.docID, source: file.path, meta: .object(document.metaObject),
                       passthrough: JSONObject(), measure: measure)
+    }
+
+    /// Chunks `files` on `threads` threads and hands each file's outcome to `deliver` in the
+    /// order of `files`, so the output is the same whatever the thread count. Files are taken in
+    /// windows of a few per thread: memory stays bounded, and a `deliver` that throws (a closed
+    /// pipe, `--strict`) stops the run at the end of the current window.
+    public func chunk(files: [InputFile], threads: Int, measure: Bool = false,
+                      deliver: (InputFile, Result<Output, any Error>) throws -> Void) rethrows {
+        precondition(threads >= 1, "at least one thread")
+        guard threads > 1 else {
+            for file in files { try deliver(file, Result { try chunk(file: file, measure: measure) }) }
+            return
+        }
+        let window = threads * 8
+        let results = UnsafeMutableBufferPointer<Result<Output, any Error>?>.allocate(capacity: window)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        var first = 0
+        while first < files.count {
+            let batch = files[first..<min(first + window, files.count)]
+            // Each worker takes the next file of the window; each slot is written by one worker
+            // only and read after all have finished.
+            let next = Atomic<Int>(0)
+            nonisolated(unsafe) let slots = results
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                while true {
+                    let n = next.add(1, ordering: .relaxed).oldValue
+                    guard n < batch.count else { return }
+                    let file = batch[batch.startIndex + n]
+                    slots[n] = Result { try chunk(file: file, measure: measure) }
+                }
+            }
+            for n in 0..<batch.count {
+                let result = results[n]!
+                results[n] = nil
+                try deliver(batch[batch.startIndex + n], result)
+            }
+            first += batch.count
+        }
     }
 
     /// Chunks plain text (stdin with `-`).
@@ -78,7 +121,7 @@ public struct DocumentChunker: Sendable {
         if measure {
             for chunk in chunks { size += chunker.options.size(of: Substring(chunk.text)) }
         }
-        return Output(records: chunks.map { $0.record(source: source, meta: meta, passthrough: passthrough) },
+        return Output(docID: docID, source: source, records: chunks.map { $0.record(source: source, meta: meta, passthrough: passthrough) },
                       size: size)
     }
 }

@@ -94,6 +94,7 @@ struct ChunkCommand: ToolCommand {
 
     func run() throws {
         let diagnostics = self.diagnostics
+        let threads = common.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let worker = DocumentChunker(reader: DocumentReader(lossy: lossy), chunker: Chunker(options: try chunkingOptions()))
         let output = OutputWriter.standardOutput
         var summary = Summary()
@@ -110,6 +111,10 @@ struct ChunkCommand: ToolCommand {
                     result = try worker.chunk(record: record, measure: stats)
                 } catch {
                     throw ToolError.badData(error.description, at: input.location)
+                }
+                if let earlier = summary.use(docID: result.docID, source: "line \(input.location.line)") {
+                    throw ToolError.badData("id \"\(result.docID)\" was already used at \(earlier); chunk ids would collide",
+                                            at: input.location)
                 }
                 try summary.add(result, to: output)
             }
@@ -134,10 +139,8 @@ struct ChunkCommand: ToolCommand {
                     try skip(entry.path, because: ChunkingError.unreadable(source: entry.path, reason: entry.reason),
                              summary: &summary, diagnostics: diagnostics)
                 }
-                for file in found.files {
-                    try handle(source: file.path, summary: &summary, diagnostics: diagnostics) {
-                        try worker.chunk(file: file, measure: stats)
-                    }
+                try worker.chunk(files: found.files, threads: threads, measure: stats) { file, result in
+                    try handle(source: file.path, summary: &summary, diagnostics: diagnostics) { try result.get() }
                 }
             }
         }
@@ -159,11 +162,23 @@ struct ChunkCommand: ToolCommand {
             try skip(source, because: error, summary: &summary, diagnostics: diagnostics)
             return
         }
+        // Two directory arguments can hold the same relative path; the second would overwrite
+        // the first in an index, so it is refused rather than silently merged.
+        if let earlier = summary.use(docID: result.docID, source: result.source) {
+            let message = "\(result.source): doc_id \"\(result.docID)\" is already used by \(earlier); chunk the directories in separate runs or from a common parent"
+            try skip(source, because: ToolError.badData(message, at: nil), summary: &summary, diagnostics: diagnostics)
+            return
+        }
         try summary.add(result, to: OutputWriter.standardOutput)
     }
 
     private func skip(_ path: String, because error: Error, summary: inout Summary, diagnostics: Diagnostics) throws {
-        let message = (error as? ChunkingError)?.description ?? "\(path): \(error)"
+        let message: String
+        switch error {
+        case let error as ChunkingError: message = error.description
+        case let error as ToolError: message = error.description
+        default: message = "\(path): \(error)"
+        }
         if strict { throw ToolError.badData(message, at: nil) }
         diagnostics.warning(message)
         summary.skipped.append(message)
@@ -226,6 +241,15 @@ private struct Summary {
     var chunks = 0
     var size = 0
     var skipped: [String] = []
+    /// The source each doc_id came from.
+    var sources: [String: String] = [:]
+
+    /// Records that `docID` comes from `source`; returns the earlier source if it was taken.
+    mutating func use(docID: String, source: String) -> String? {
+        if let earlier = sources[docID] { return earlier }
+        sources[docID] = source
+        return nil
+    }
 
     mutating func add(_ result: DocumentChunker.Output, to output: OutputWriter) throws {
         documents += 1
