@@ -1,1 +1,0 @@
-// VectorIndex: see README.md for what this layer holds.
