@@ -44,33 +44,22 @@ import Testing
     #expect(try dir.read("kb.idx") == "2")
 }
 
-/// A writer killed mid-write (SIGKILL: no cleanup runs) leaves the old file intact, and the
-/// kernel releases its lock so the next run can proceed.
-@Test func aKilledWriterLeavesTheOldFileIntact() throws {
+/// What a writer killed mid-write (SIGKILL: no cleanup runs) leaves behind is a half-written
+/// temporary beside an intact file, and a lock the kernel has released. The next writer removes the
+/// temporary and proceeds. (The kill itself is exercised on the real `index` program in
+/// EndToEndTests: fork() inside this multi-threaded test process can deadlock in OpenBLAS's
+/// fork handlers while other tests run BLAS.)
+@Test func theNextWriterRemovesAKilledWritersTemporary() throws {
     let dir = try TemporaryDirectory()
     defer { dir.cleanUp() }
     let path = try dir.file("kb.idx", "old contents")
-    let child = fork()
-    try #require(child >= 0)
-    if child == 0 {
-        // In the child only system calls and this writer run, then the process dies hard.
-        guard let writer = try? AtomicFileWriter(path: path) else { _exit(2) }
-        try? writer.output.write(String(repeating: "new ", count: 100_000))
-        try? writer.output.flush()
-        // Killed while the writer is alive: its deinit (which would clean up) never runs.
-        withExtendedLifetime(writer) { _ = kill(getpid(), SIGKILL) }
-        _exit(3)  // not reached
-    }
-    var status: Int32 = 0
-    waitpid(child, &status, 0)
-    #expect(status & 0x7F == SIGKILL, "the child died by SIGKILL mid-write")
-    #expect(try dir.read("kb.idx") == "old contents")
+    _ = try dir.file(".kb.idx.tmp-99999-12345", String(repeating: "new ", count: 1000))
     func temporaries() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".kb.idx.tmp-") }
     }
-    #expect(try temporaries().count == 1, "the killed writer's half-written file is left behind")
     let next = try AtomicFileWriter(path: path)
-    #expect(try temporaries().count == 1, "the next writer removed it, keeping only its own")
+    #expect(try temporaries().count == 1, "the next writer removed the stale one, keeping only its own")
+    #expect(try temporaries() != [".kb.idx.tmp-99999-12345"])
     try next.output.write("after")
     try next.commit()
     #expect(try dir.read("kb.idx") == "after")
