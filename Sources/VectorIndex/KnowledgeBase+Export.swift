@@ -50,3 +50,15 @@ extension KnowledgeBase {
         return stats
     }
 }
+
+extension KnowledgeBase {
+    /// A hit as `retrieve` writes it: "id" and "score" first, then the record's other fields.
+    public func hitRecord(_ hit: SearchHit) -> JSONObject {
+        let stored = record(at: hit.slot)
+        var object: JSONObject = ["id": .string(ids[hit.slot])]
+        // Scores are finite: inner products of unit vectors, BM25 sums, or fused ranks.
+        object["score"] = .number((try? JSONNumber(hit.score)) ?? JSONNumber(0))
+        for member in stored where member.key != "id" && member.key != "score" { object[member.key] = member.value }
+        return object
+    }
+}
