@@ -81,16 +81,25 @@ struct Retrieve: ToolCommand {
             throw ToolError.badData("\(path) holds embeddings of \(shard.model ?? "an unnamed model") (dimension \(shard.dim)), "
                                     + "but \(index[0]) holds \(shards[0].model ?? "an unnamed model") (dimension \(shards[0].dim))", at: nil)
         }
+        let opened = monotonicSeconds()
         let lines = LineReader(paths: inputs)
         var pending: [Query] = []
+        var answered = 0
         while let line = try lines.nextLine() {
             if let query = try Query(line: line, defaultK: k, at: lines.location) { pending.append(query) }
             if pending.count == batch {
                 try answer(pending, shards, options)
+                answered += pending.count
                 pending.removeAll()
             }
         }
         try answer(pending, shards, options)
+        answered += pending.count
+        if common.progress {
+            let seconds = monotonicSeconds() - opened
+            diagnostics.note("\(answered) queries in \(seconds) s (\(Double(answered) / max(seconds, 1e-9)) queries/s, "
+                             + "after opening the index)")
+        }
     }
 
     private func answer(_ batch: [Query], _ shards: [KnowledgeBase], _ options: SearchOptions) throws {
@@ -126,6 +135,12 @@ struct Retrieve: ToolCommand {
             try OutputWriter.standardOutput.writeRecord(record)
         }
     }
+}
+
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
 }
 
 /// One input line as a query.
