@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "LoragBasicsTests", dependencies: ["LoragBasics"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "TensorCore"]),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "LoragBasics"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "LoragBasics", "ModelFiles"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "ChunkingTests", dependencies: ["Chunking"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),

@@ -25,12 +25,14 @@ public struct CommonOptions: ParsableArguments {
 /// `--help`, but refuse to run rather than produce fake output (exit 1).
 public struct NotYetImplemented: Error, CustomStringConvertible {
     public let program: String
-    public let issue: Int
-    public init(program: String, issue: Int) {
+    /// The tracking issue, when one has been filed.
+    public let issue: Int?
+    public init(program: String, issue: Int?) {
         self.program = program
         self.issue = issue
     }
     public var description: String {
-        "not implemented yet (issue #\(issue)); this build of \(program) only parses its arguments"
+        let tracking = issue.map { " (issue #\($0))" } ?? ""
+        return "not implemented yet\(tracking); this build of \(program) only parses its arguments"
     }
 }

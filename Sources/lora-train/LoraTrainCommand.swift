@@ -22,6 +22,6 @@ struct LoraTrain: ToolCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        throw NotYetImplemented(program: "lora-train", issue: 7)
+        throw NotYetImplemented(program: "lora-train", issue: nil)
     }
 }

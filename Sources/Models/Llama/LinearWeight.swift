@@ -1,0 +1,206 @@
+// One weight matrix of the decoder (out × in, PyTorch's nn.Linear layout), kept as it is stored:
+// GGUF blocks stay quantised inside the memory-mapped file; safetensors weights become Float32.
+
+import TensorCore
+
+/// A low-rank adapter path on a linear layer: out += scale · (x · Aᵀ) · Bᵀ.
+public struct LoRAPath: @unchecked Sendable {
+    /// [rank, in].
+    public let a: Tensor
+    /// [out, rank].
+    public let b: Tensor
+    public let scale: Float
+    public var rank: Int { a.shape[0] }
+
+    public init(a: Tensor, b: Tensor, scale: Float) {
+        precondition(a.shape.count == 2 && b.shape.count == 2 && a.shape[0] == b.shape[1],
+                     "LoRA path: A \(a.shape) and B \(b.shape) do not share a rank")
+        self.a = a
+        self.b = b
+        self.scale = scale
+    }
+}
+
+/// A linear layer `out = x · Wᵀ (+ bias) (+ LoRA paths)`.
+///
+/// One-token products (decode) dot each quantised row with the Float32 activation directly
+/// (`QuantizedDot`), split across threads by rows. Many-token products (prefill) decode a slab of
+/// rows at a time into the caller's scratch and hand it to `cblas_sgemm`, so prefill runs at BLAS
+/// speed without ever holding the whole matrix in Float32.
+public final class LinearWeight: @unchecked Sendable {
+    enum Storage {
+        /// Blocks of `type`, row r at `base + r · rowStride`, owned by a mapped file.
+        case quantized(type: GGMLType, base: UnsafeRawPointer, rowStride: Int)
+        case float(Tensor)
+    }
+
+    /// Output features.
+    public let rows: Int
+    /// Input features.
+    public let cols: Int
+    private(set) var storage: Storage
+    /// `rows` elements (Qwen2's q/k/v projections), or nil.
+    let bias: Tensor?
+    /// Adapters applied on top of the base weight, unmerged.
+    public internal(set) var adapters: [LoRAPath] = []
+    /// Keeps the mapped file of quantised storage alive.
+    private let owner: AnyObject?
+
+    init(quantized type: GGMLType, base: UnsafeRawPointer, rows: Int, cols: Int, bias: Tensor?, owner: AnyObject) {
+        self.rows = rows
+        self.cols = cols
+        self.bias = bias
+        self.owner = owner
+        if type == .f32 {
+            // Plain floats read in place: the float path's BLAS calls take them directly.
+            let t = Tensor(rows: rows, cols: cols)
+            t.data.update(from: base.assumingMemoryBound(to: Float.self), count: rows * cols)
+            storage = .float(t)
+        } else {
+            storage = .quantized(type: type, base: base, rowStride: type.byteCount(elements: cols)!)
+        }
+    }
+
+    init(float weight: Tensor, bias: Tensor?) {
+        precondition(weight.shape.count == 2, "linear weight must be a matrix, got \(weight.shape)")
+        rows = weight.shape[0]
+        cols = weight.shape[1]
+        storage = .float(weight)
+        self.bias = bias
+        owner = nil
+    }
+
+    /// Whether the base weight is held in a quantised block format.
+    public var isQuantized: Bool {
+        if case .quantized = storage { return true }
+        return false
+    }
+
+    /// Decodes row `r` into `dst` (`cols` values): the embedding lookup of a tied table.
+    func row(_ r: Int, into dst: UnsafeMutablePointer<Float>) {
+        switch storage {
+        case let .quantized(type, base, rowStride):
+            type.dequantize(base + r * rowStride, count: cols, into: dst)
+        case let .float(t):
+            dst.update(from: t.row(r), count: cols)
+        }
+    }
+
+    /// Decodes rows `range` into `dst`, row-major.
+    func rows(_ range: Range<Int>, into dst: UnsafeMutablePointer<Float>) {
+        switch storage {
+        case let .quantized(type, base, rowStride):
+            type.dequantize(base + range.lowerBound * rowStride, count: range.count * cols, into: dst)
+        case let .float(t):
+            dst.update(from: t.row(range.lowerBound), count: range.count * cols)
+        }
+    }
+
+    /// out (T × rows) = input (T × cols) · Wᵀ + bias + Σ adapters.
+    func apply(_ out: MatrixView, _ input: MatrixView, _ work: LinearWorkspace) {
+        precondition(out.rows == input.rows && out.cols == rows && input.cols == cols,
+                     "linear \(rows)×\(cols): input \(input.rows)×\(input.cols), out \(out.rows)×\(out.cols)")
+        if input.rows == 1 {
+            vector(out.base, input.base, work)
+        } else {
+            matrix(out, input, work)
+        }
+        if let bias { VectorMath.addRowBias(out, bias.data) }
+        for path in adapters {
+            let mid = MatrixView(base: work.lora.data, rows: input.rows, cols: path.rank)
+            BLAS.gemm(mid, input, path.a.matrix, transposeB: true)
+            BLAS.gemm(out, mid, path.b.matrix, transposeB: true, alpha: path.scale, beta: 1)
+        }
+    }
+
+    /// y (rows) = W · x (cols), for one token.
+    private func vector(_ y: UnsafeMutablePointer<Float>, _ x: UnsafeMutablePointer<Float>, _ work: LinearWorkspace) {
+        switch storage {
+        case let .float(t):
+            BLAS.gemv(y, t.matrix, x)
+        case let .quantized(type, base, rowStride):
+            let n = cols
+            if type == .q4_0 || type == .q4_1 { QuantizedDot.blockSums(x, count: n, into: work.sums.data) }
+            let sums = UnsafePointer(work.sums.data), xin = UnsafePointer(x)
+            Threads.forEachChunk(of: rows, elementsPerItem: n) { range in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
+                    for r in range {
+                        y[r] = QuantizedDot.dot(type, row: base + r * rowStride, xin, sums: sums,
+                                                count: n, scratch: scratch.baseAddress!)
+                    }
+                }
+            }
+        }
+    }
+
+    /// out = input · Wᵀ for many tokens: quantised rows are decoded a slab at a time.
+    private func matrix(_ out: MatrixView, _ input: MatrixView, _ work: LinearWorkspace) {
+        switch storage {
+        case let .float(t):
+            BLAS.gemm(out, input, t.matrix, transposeB: true)
+        case .quantized:
+            let slabRows = max(1, min(rows, work.dequantized.count / cols))
+            var start = 0
+            while start < rows {
+                let end = min(rows, start + slabRows)
+                let slab = MatrixView(base: work.dequantized.data, rows: end - start, cols: cols)
+                Threads.forEachChunk(of: end - start, elementsPerItem: cols) { part in
+                    self.rows((start + part.lowerBound)..<(start + part.upperBound), into: slab.row(part.lowerBound))
+                }
+                BLAS.gemm(out.columns(start..<end), input, slab, transposeB: true)
+                start = end
+            }
+        }
+    }
+
+    /// Folds every adapter into a Float32 copy of the weight (W += scale · B · A) and drops them.
+    /// A quantised weight is decoded to Float32 first: merging costs 4 bytes per weight.
+    func mergeAdapters() {
+        guard !adapters.isEmpty else { return }
+        let weight: Tensor
+        switch storage {
+        case let .float(t):
+            weight = t
+        case .quantized:
+            weight = Tensor(rows: rows, cols: cols)
+            self.rows(0..<rows, into: weight.data)
+        }
+        for path in adapters {
+            BLAS.gemm(weight.matrix, path.b.matrix, path.a.matrix, alpha: path.scale, beta: 1)
+        }
+        storage = .float(weight)
+        adapters = []
+    }
+
+    func attach(_ path: LoRAPath) {
+        precondition(path.a.shape[1] == cols && path.b.shape[0] == rows,
+                     "LoRA path A \(path.a.shape), B \(path.b.shape) on a \(rows)×\(cols) weight")
+        adapters.append(path)
+    }
+
+    func detachAdapters() {
+        adapters = []
+    }
+}
+
+/// Scratch for `LinearWeight.apply`, allocated once per session.
+final class LinearWorkspace: @unchecked Sendable {
+    /// Per-block sums of the activation vector (in / 32 values).
+    let sums: Tensor
+    /// A slab of decoded weight rows for prefill.
+    let dequantized: Tensor
+    /// x · Aᵀ of an adapter: [tokens, rank].
+    var lora: Tensor
+
+    /// Room for the largest input width, `slabFloats` decoded weights and adapters up to `rank`.
+    init(maxInput: Int, slabFloats: Int, maxTokens: Int, rank: Int) {
+        sums = Tensor(shape: [max(1, maxInput / 32)])
+        dequantized = Tensor(shape: [slabFloats])
+        lora = Tensor(shape: [max(1, maxTokens * rank)])
+    }
+
+    /// Makes room for adapters of `rank` (called when adapters are attached, not per token).
+    func reserveAdapterRank(_ rank: Int, maxTokens: Int) {
+        if lora.count < maxTokens * rank { lora = Tensor(shape: [maxTokens * rank]) }
+    }
+}

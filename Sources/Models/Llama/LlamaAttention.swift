@@ -1,0 +1,61 @@
+// Grouped-query self-attention with RoPE and a KV cache.
+
+import Foundation
+import TensorCore
+
+/// The attention of one block: q/k/v projections (with biases for Qwen2), RoPE, causal softmax
+/// over the cached keys, and the output projection.
+final class LlamaAttention: @unchecked Sendable {
+    let query: LinearWeight
+    let key: LinearWeight
+    let value: LinearWeight
+    let output: LinearWeight
+    let headCount: Int
+    let kvHeadCount: Int
+    let headDim: Int
+
+    init(query: LinearWeight, key: LinearWeight, value: LinearWeight, output: LinearWeight,
+         headCount: Int, kvHeadCount: Int, headDim: Int) {
+        self.query = query
+        self.key = key
+        self.value = value
+        self.output = output
+        self.headCount = headCount
+        self.kvHeadCount = kvHeadCount
+        self.headDim = headDim
+    }
+
+    /// out (T × hidden) = attention of the normalised rows `x` (T × hidden) at positions
+    /// `position ..< position + T`, whose keys and values are appended to `cache` first.
+    func forward(_ out: MatrixView, _ x: MatrixView, cache: LlamaKVCache.Layer, position: Int,
+                 rope: Rope, state: LlamaRunState) {
+        let t = x.rows
+        let qDim = headCount * headDim
+        let q = state.query.matrix(rows: state.capacity, cols: qDim).rows(0..<t)
+        // New keys and values go straight into the cache rows they occupy.
+        let k = cache.keys.matrix.rows(position..<(position + t))
+        let v = cache.values.matrix.rows(position..<(position + t))
+        query.apply(q, x, state.linear)
+        key.apply(k, x, state.linear)
+        value.apply(v, x, state.linear)
+        rope.forward(q, firstPosition: position)
+        rope.forward(k, firstPosition: position)
+
+        let visible = position + t
+        let attended = state.attended.matrix(rows: state.capacity, cols: qDim).rows(0..<t)
+        let group = headCount / kvHeadCount
+        let scale = 1 / Float(headDim).squareRoot()
+        let scores = MatrixView(base: state.scores.data, rows: t, cols: visible)
+        let keys = cache.keys.matrix.rows(0..<visible), values = cache.values.matrix.rows(0..<visible)
+        for h in 0..<headCount {
+            let g = h / group
+            let qh = q.columns((h * headDim)..<((h + 1) * headDim))
+            let kh = keys.columns((g * headDim)..<((g + 1) * headDim))
+            let vh = values.columns((g * headDim)..<((g + 1) * headDim))
+            BLAS.gemm(scores, qh, kh, transposeB: true, alpha: scale)
+            Softmax.forwardCausalRows(scores, firstPosition: position)
+            BLAS.gemm(attended.columns((h * headDim)..<((h + 1) * headDim)), scores, vh)
+        }
+        output.apply(out, attended, state.linear)
+    }
+}
