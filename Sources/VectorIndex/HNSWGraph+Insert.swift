@@ -1,15 +1,18 @@
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 // Insertion (algorithm 1 of the paper) with the neighbour-selection heuristic (algorithm 4),
-// in parallel: threads insert interleaved slots and lock one node's link list at a time, as
-// hnswlib does. The node-level draws are made up front in slot order, so levels are
-// deterministic; with more than one thread the links depend on timing (use threads: 1 for a
-// bit-identical graph).
+// parallel and deterministic. Nodes are inserted in batches; each batch runs in two phases:
+//
+//   1. search: every new node of the batch searches the graph as it stood before the batch
+//      and writes its own links (the graph is only read, so threads need no locks);
+//   2. link back: the reverse links are grouped by target node, and each target, on one
+//      thread, takes its new neighbours in batch order, re-selecting by the heuristic when
+//      its list is full.
+//
+// Neither phase depends on timing, so the graph is the same for any number of threads, and
+// equal input gives an identical index file. A batch's nodes do not see each other while
+// searching; batches are kept below 1/32 of the graph (and single nodes while it is small),
+// so each still finds its neighbours among the nodes already there.
 
 extension HNSWGraph {
     /// Adds rows `slots` (already written to `vectors`) to the graph.
@@ -17,66 +20,103 @@ extension HNSWGraph {
         guard !slots.isEmpty else { return }
         reserve(vectors.rows)
         for slot in slots { prepareNode(slot, level: drawLevel()) }
-        let threadCount = max(1, min(threads, slots.count))
+        let threadCount = max(1, threads)
         let beam = max(parameters.efConstruction, maxM0 + 1)
         let scratches = (0..<threadCount).map { _ in HNSWScratch(capacity: capacity, beam: beam) }
-        if threadCount == 1 {
-            for slot in slots { insertNode(slot, scratch: scratches[0]) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: threadCount) { thread in
-                var i = thread
-                while i < slots.count {
-                    insertNode(slots[i], scratch: scratches[thread])
-                    i += threadCount
-                }
+        var done = 0
+        var graphSize = nodeCount - slots.count
+        while done < slots.count {
+            let batch = Array(slots[done..<min(slots.count, done + HNSWGraph.batchSize(graphSize: graphSize))])
+            HNSWGraph.parallel(batch.count, scratches) { i, scratch in self.searchAndLink(batch[i], scratch: scratch) }
+            linkBack(batch, scratches: scratches)
+            for slot in batch where entryPoint < 0 || Int(levels[Int(slot)]) > maxLevel {
+                entryPoint = slot
+                maxLevel = Int(levels[Int(slot)])
+            }
+            done += batch.count
+            graphSize += batch.count
+        }
+    }
+
+    /// One node while the graph is small, then up to 1/32 of it, at most 1,024.
+    static func batchSize(graphSize: Int) -> Int { min(max(graphSize / 32, 1), 1024) }
+
+    /// Runs body(i, scratch) for i in 0..<count, on the threads of `scratches`.
+    static func parallel(_ count: Int, _ scratches: [HNSWScratch], _ body: @Sendable (Int, HNSWScratch) -> Void) {
+        let threadCount = min(scratches.count, count)
+        if threadCount <= 1 {
+            for i in 0..<count { body(i, scratches[0]) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: threadCount) { thread in
+            var i = thread
+            while i < count {
+                body(i, scratches[thread])
+                i += threadCount
             }
         }
     }
 
-    private func insertNode(_ slot: Int32, scratch: HNSWScratch) {
+    /// Phase 1 for one node: find and write its own links on each level it shares with the graph.
+    private func searchAndLink(_ slot: Int32, scratch: HNSWScratch) {
+        guard entryPoint >= 0 else { return }
         let level = Int(levels[Int(slot)])
         let query = UnsafePointer(vectors.row(Int(slot)))
-        // A node that raises the top level keeps the global lock until it is the entry point.
-        pthread_mutex_lock(globalLock)
-        let top = maxLevel
         var current = entryPoint
-        if current < 0 {
-            entryPoint = slot
-            maxLevel = level
-            pthread_mutex_unlock(globalLock)
-            return
-        }
-        let holdsGlobal = level > top
-        if !holdsGlobal { pthread_mutex_unlock(globalLock) }
-
         var currentScore = score(query, vectors.row(Int(current)), dim)
-        if level < top {
-            for l in stride(from: top, to: level, by: -1) {
-                greedy(query, level: l, current: &current, score: &currentScore, locked: true)
+        if level < maxLevel {
+            for l in stride(from: maxLevel, to: level, by: -1) {
+                greedy(query, level: l, current: &current, score: &currentScore)
             }
         }
-        for l in stride(from: min(level, top), through: 0, by: -1) {
+        for l in stride(from: min(level, maxLevel), through: 0, by: -1) {
             let found = searchLayer(query, entry: current, entryScore: currentScore, beam: parameters.efConstruction,
-                                    level: l, accept: nil, locked: true, scratch: scratch)
-            // The search may run into the node itself through a link written by a neighbour
-            // already; it must not link to itself.
-            var n = 0
-            for i in 0..<found where scratch.sortedSlots[i] != slot {
-                scratch.sortedSlots[n] = scratch.sortedSlots[i]
-                scratch.sortedScores[n] = scratch.sortedScores[i]
-                n += 1
-            }
-            guard n > 0 else { continue }
+                                    level: l, accept: nil, scratch: scratch)
+            guard found > 0 else { continue }
             current = scratch.sortedSlots[0]
             currentScore = scratch.sortedScores[0]
-            let kept = selectNeighbours(slots: scratch.sortedSlots, scores: scratch.sortedScores, count: n,
+            let kept = selectNeighbours(slots: scratch.sortedSlots, scores: scratch.sortedScores, count: found,
                                         limit: m, into: scratch.keptSlots)
-            connect(slot, level: l, selected: scratch.keptSlots, count: kept, scratch: scratch)
+            let own = links(slot, l)
+            own[0] = Int32(kept)
+            (own + 1).update(from: scratch.keptSlots, count: kept)
         }
-        if holdsGlobal {
-            entryPoint = slot
-            maxLevel = level
-            pthread_mutex_unlock(globalLock)
+    }
+
+    /// Phase 2: each node that a batch node linked to links back to it.
+    private func linkBack(_ batch: [Int32], scratches: [HNSWScratch]) {
+        // (target, level) → new neighbours in batch order; the groups in first-seen order.
+        var groupOf: [Int64: Int] = [:]
+        var groups: [(target: Int32, level: Int, sources: [Int32])] = []
+        for slot in batch {
+            for level in 0...Int(levels[Int(slot)]) {
+                let list = links(slot, level)
+                for j in 0..<Int(list[0]) {
+                    let target = list[1 + j]
+                    let key = Int64(target) << 8 | Int64(level)
+                    if let g = groupOf[key] {
+                        groups[g].sources.append(slot)
+                    } else {
+                        groupOf[key] = groups.count
+                        groups.append((target, level, [slot]))
+                    }
+                }
+            }
+        }
+        let work = groups
+        HNSWGraph.parallel(work.count, scratches) { g, scratch in
+            let group = work[g]
+            let list = self.links(group.target, group.level)
+            let limit = self.maxLinks(group.level)
+            for source in group.sources {
+                let n = Int(list[0])
+                if n < limit {
+                    list[1 + n] = source
+                    list[0] = Int32(n + 1)
+                } else {
+                    self.relink(group.target, list: list, adding: source, limit: limit, scratch: scratch)
+                }
+            }
         }
     }
 
@@ -108,45 +148,13 @@ extension HNSWGraph {
         return keptCount
     }
 
-    /// Writes `slot`'s links on `level` and adds the reverse link to each selected neighbour,
-    /// re-selecting a neighbour's links by the heuristic when its list is full.
-    private func connect(_ slot: Int32, level: Int, selected: UnsafePointer<Int32>, count: Int,
-                         scratch: HNSWScratch) {
-        pthread_mutex_lock(locks + Int(slot))
-        let own = links(slot, level)
-        own[0] = Int32(count)
-        (own + 1).update(from: selected, count: count)
-        pthread_mutex_unlock(locks + Int(slot))
-
-        let limit = maxLinks(level)
-        for i in 0..<count {
-            let neighbour = selected[i]
-            pthread_mutex_lock(locks + Int(neighbour))
-            let list = links(neighbour, level)
-            let n = Int(list[0])
-            var present = false
-            for j in 0..<n where list[1 + j] == slot { present = true }
-            if !present {
-                if n < limit {
-                    list[1 + n] = slot
-                    list[0] = Int32(n + 1)
-                } else {
-                    relink(neighbour, list: list, adding: slot, limit: limit, scratch: scratch)
-                }
-            }
-            pthread_mutex_unlock(locks + Int(neighbour))
-        }
-    }
-
     /// Re-selects the full link list of `node` from its current links plus `extra`.
     private func relink(_ node: Int32, list: UnsafeMutablePointer<Int32>, adding extra: Int32, limit: Int,
                         scratch: HNSWScratch) {
         let base = vectors.row(Int(node))
         let n = Int(list[0])
         let slots = scratch.pruneSlots, scores = scratch.pruneScores
-        for j in 0..<n {
-            slots[j] = list[1 + j]
-        }
+        slots.update(from: list + 1, count: n)
         slots[n] = extra
         for j in 0...n { scores[j] = score(base, vectors.row(Int(slots[j])), dim) }
         HNSWGraph.sortDescending(slots: slots, scores: scores, count: n + 1)

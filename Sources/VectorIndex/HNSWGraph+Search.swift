@@ -1,12 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 // Search: a greedy descent through the upper levels, then a beam search of width ef on level
-// 0 (algorithms 2 and 5 of the paper). The same layer search serves construction, where link
-// lists are read under the node's lock because another thread may be rewriting them.
+// 0 (algorithms 2 and 5 of the paper). The same layer search serves construction, which only
+// reads the graph while searching (HNSWGraph+Insert.swift), so no locks are needed.
 
 extension HNSWGraph {
     /// The `k` best rows for `query` (unit vector of length `dim`), best first. `accept`, when
@@ -21,11 +15,11 @@ extension HNSWGraph {
         var currentScore = score(query, vectors.row(Int(current)), dim)
         if maxLevel > 0 {
             for level in stride(from: maxLevel, to: 0, by: -1) {
-                greedy(query, level: level, current: &current, score: &currentScore, locked: false)
+                greedy(query, level: level, current: &current, score: &currentScore)
             }
         }
         let found = searchLayer(query, entry: current, entryScore: currentScore, beam: beam, level: 0,
-                                accept: accept, locked: false, scratch: scratch)
+                                accept: accept, scratch: scratch)
         var hits: [ScoredSlot] = []
         hits.reserveCapacity(found)
         for i in 0..<found { hits.append(ScoredSlot(slot: scratch.sortedSlots[i], score: scratch.sortedScores[i])) }
@@ -34,12 +28,10 @@ extension HNSWGraph {
 
     /// Moves `current` to its best neighbour on `level` until no neighbour is better.
     @inline(__always)
-    func greedy(_ query: UnsafePointer<Float>, level: Int, current: inout Int32, score: inout Float,
-                locked: Bool) {
+    func greedy(_ query: UnsafePointer<Float>, level: Int, current: inout Int32, score: inout Float) {
         var changed = true
         while changed {
             changed = false
-            if locked { pthread_mutex_lock(locks + Int(current)) }
             let list = links(current, level)
             let count = Int(list[0])
             var best = current, bestScore = score
@@ -53,7 +45,6 @@ extension HNSWGraph {
                 }
                 i += 1
             }
-            if locked { pthread_mutex_unlock(locks + Int(current)) }
             if best != current {
                 current = best
                 score = bestScore
@@ -65,13 +56,12 @@ extension HNSWGraph {
     /// Beam search on one level from one entry. Leaves the (at most `beam`) results in
     /// scratch.sortedSlots/sortedScores, best first, and returns how many there are.
     func searchLayer(_ query: UnsafePointer<Float>, entry: Int32, entryScore: Float, beam: Int, level: Int,
-                     accept: UnsafePointer<UInt8>?, locked: Bool, scratch: HNSWScratch) -> Int {
+                     accept: UnsafePointer<UInt8>?, scratch: HNSWScratch) -> Int {
         scratch.nextGeneration()
         let visited = scratch.visited, generation = scratch.generation
         // candidates: max-heap by score (keys are negated scores); results: min-heap by score.
         var candidates = SlotHeap(keys: scratch.candidateKeys, slots: scratch.candidateSlots, capacity: scratch.capacity)
         var results = SlotHeap(keys: scratch.resultKeys, slots: scratch.resultSlots, capacity: beam + 1)
-        let linkCopy = scratch.linkCopy
         // Hoisted so the inner loop reads no class properties.
         let rows = UnsafePointer(vectors.base), dim = vectors.dim
         visited[Int(entry)] = generation
@@ -85,20 +75,10 @@ extension HNSWGraph {
             if score < lowerBound && results.count == beam { break }
             candidates.pop()
 
-            let count: Int
-            if locked {
-                pthread_mutex_lock(locks + Int(node))
-                let list = links(node, level)
-                count = Int(list[0])
-                linkCopy.update(from: list + 1, count: count)
-                pthread_mutex_unlock(locks + Int(node))
-            } else {
-                let list = links(node, level)
-                count = Int(list[0])
-                linkCopy.update(from: list + 1, count: count)
-            }
+            let list = links(node, level)
+            let count = Int(list[0])
             for i in 0..<count {
-                let neighbour = linkCopy[i]
+                let neighbour = list[1 + i]
                 let n = Int(neighbour)
                 if visited[n] == generation { continue }
                 visited[n] = generation

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 // Hierarchical navigable small world graph (Malkov and Yashunin, "Efficient and robust
 // approximate nearest neighbor search using HNSW graphs", TPAMI 2018) over the rows of a
 // VectorMatrix, scored by inner product (higher is closer).
@@ -20,7 +14,7 @@ public struct HNSWParameters: Sendable, Equatable {
     public var m: Int
     /// Beam width while inserting.
     public var efConstruction: Int
-    /// Seed of the level draws: with one thread, equal input gives an identical graph.
+    /// Seed of the level draws: equal input gives an identical graph, on any number of threads.
     public var seed: UInt64
 
     public init(m: Int = 32, efConstruction: Int = 200, seed: UInt64 = 0x6C6F_7261_6748_4E53) {
@@ -49,8 +43,6 @@ public final class HNSWGraph: @unchecked Sendable {
     var upper: UnsafeMutablePointer<Int32>         // (upperCapacity, m + 1)
     var upperCount = 0
     private(set) var upperCapacity = 0
-    var locks: UnsafeMutablePointer<pthread_mutex_t>  // (capacity), one per node
-    let globalLock: UnsafeMutablePointer<pthread_mutex_t>
 
     public internal(set) var entryPoint: Int32 = -1
     public internal(set) var maxLevel = -1
@@ -71,18 +63,12 @@ public final class HNSWGraph: @unchecked Sendable {
         level0 = .allocate(capacity: 1)
         upperStart = .allocate(capacity: 1)
         upper = .allocate(capacity: 1)
-        locks = .allocate(capacity: 1)
-        globalLock = .allocate(capacity: 1)
-        pthread_mutex_init(globalLock, nil)
         reserveUpper(16)
         reserve(max(vectors.capacity, 16))
     }
 
     deinit {
-        for i in 0..<capacity { pthread_mutex_destroy(locks + i) }
-        pthread_mutex_destroy(globalLock)
         levels.deallocate(); level0.deallocate(); upperStart.deallocate(); upper.deallocate()
-        locks.deallocate(); globalLock.deallocate()
     }
 
     public var dim: Int { vectors.dim }
@@ -95,7 +81,7 @@ public final class HNSWGraph: @unchecked Sendable {
     // MARK: Storage
 
     /// Grows the per-slot arrays to at least `needed` slots. Not thread-safe: called between
-    /// parallel phases, never during one (the node locks are re-created here).
+    /// parallel phases, never during one.
     func reserve(_ needed: Int) {
         guard needed > capacity else { return }
         var newCapacity = max(capacity, 16)
@@ -104,19 +90,16 @@ public final class HNSWGraph: @unchecked Sendable {
         let newLevels = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
         let newLevel0 = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity * stride0)
         let newUpperStart = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
-        let newLocks = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: newCapacity)
         if capacity > 0 {
             newLevels.update(from: levels, count: capacity)
             newLevel0.update(from: level0, count: capacity * stride0)
             newUpperStart.update(from: upperStart, count: capacity)
-            for i in 0..<capacity { pthread_mutex_destroy(locks + i) }
         }
         (newLevels + capacity).initialize(repeating: -1, count: newCapacity - capacity)
         (newLevel0 + capacity * stride0).initialize(repeating: 0, count: (newCapacity - capacity) * stride0)
         (newUpperStart + capacity).initialize(repeating: 0, count: newCapacity - capacity)
-        for i in 0..<newCapacity { pthread_mutex_init(newLocks + i, nil) }
-        levels.deallocate(); level0.deallocate(); upperStart.deallocate(); locks.deallocate()
-        levels = newLevels; level0 = newLevel0; upperStart = newUpperStart; locks = newLocks
+        levels.deallocate(); level0.deallocate(); upperStart.deallocate()
+        levels = newLevels; level0 = newLevel0; upperStart = newUpperStart
         capacity = newCapacity
     }
 

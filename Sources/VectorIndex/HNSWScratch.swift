@@ -17,8 +17,6 @@ public final class HNSWScratch: @unchecked Sendable {
     var sortedScores: UnsafeMutablePointer<Float>
     var sortedSlots: UnsafeMutablePointer<Int32>
     var keptSlots: UnsafeMutablePointer<Int32>
-    /// A copy of one link list, taken under the node's lock during construction.
-    var linkCopy: UnsafeMutablePointer<Int32>
     // Re-selecting an overflowing neighbour's links while the new node's own selection is
     // still being walked: a second set of buffers.
     var pruneScores: UnsafeMutablePointer<Float>
@@ -37,7 +35,6 @@ public final class HNSWScratch: @unchecked Sendable {
         sortedScores = .allocate(capacity: 1)
         sortedSlots = .allocate(capacity: 1)
         keptSlots = .allocate(capacity: 1)
-        linkCopy = .allocate(capacity: 1)
         pruneScores = .allocate(capacity: 1)
         pruneSlots = .allocate(capacity: 1)
         pruneKept = .allocate(capacity: 1)
@@ -47,7 +44,7 @@ public final class HNSWScratch: @unchecked Sendable {
     deinit {
         visited.deallocate(); candidateKeys.deallocate(); candidateSlots.deallocate()
         resultKeys.deallocate(); resultSlots.deallocate(); sortedScores.deallocate()
-        sortedSlots.deallocate(); keptSlots.deallocate(); linkCopy.deallocate()
+        sortedSlots.deallocate(); keptSlots.deallocate()
         pruneScores.deallocate(); pruneSlots.deallocate(); pruneKept.deallocate()
     }
 
@@ -65,7 +62,7 @@ public final class HNSWScratch: @unchecked Sendable {
         }
         if neededBeam > beam {
             resultKeys.deallocate(); resultSlots.deallocate(); sortedScores.deallocate()
-            sortedSlots.deallocate(); keptSlots.deallocate(); linkCopy.deallocate()
+            sortedSlots.deallocate(); keptSlots.deallocate()
             pruneScores.deallocate(); pruneSlots.deallocate(); pruneKept.deallocate()
             let n = neededBeam + 1
             resultKeys = .allocate(capacity: n)
@@ -73,7 +70,6 @@ public final class HNSWScratch: @unchecked Sendable {
             sortedScores = .allocate(capacity: n)
             sortedSlots = .allocate(capacity: n)
             keptSlots = .allocate(capacity: n)
-            linkCopy = .allocate(capacity: n)
             pruneScores = .allocate(capacity: n)
             pruneSlots = .allocate(capacity: n)
             pruneKept = .allocate(capacity: n)

@@ -147,3 +147,23 @@ private func withMask<R>(_ mask: [UInt8]?, _ body: (UnsafePointer<UInt8>?) -> R)
     guard let mask else { return body(nil) }
     return mask.withUnsafeBufferPointer { body($0.baseAddress) }
 }
+
+/// One hit of a search over several index files (shards).
+public struct ShardHit: Sendable, Equatable {
+    public var shard: Int
+    public var hit: SearchHit
+}
+
+extension KnowledgeBase {
+    /// Merges per-shard hit lists (each best first) into the best `k` overall, by score; ties
+    /// go to the earlier shard, then the lower row, so the merge is deterministic.
+    public static func merge(_ perShard: [[SearchHit]], k: Int) -> [ShardHit] {
+        var all: [ShardHit] = []
+        for (shard, hits) in perShard.enumerated() { all += hits.map { ShardHit(shard: shard, hit: $0) } }
+        all.sort {
+            $0.hit.score > $1.hit.score
+                || ($0.hit.score == $1.hit.score && ($0.shard, $0.hit.slot) < ($1.shard, $1.hit.slot))
+        }
+        return Array(all.prefix(k))
+    }
+}

@@ -1,13 +1,26 @@
 import ArgumentParser
+import LoragBasics
 import ToolSupport
+import VectorIndex
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct Retrieve: ToolCommand {
     static let configuration = CommandConfiguration(
         commandName: "retrieve",
-        abstract: "Answer queries (plain text or JSONL lines) from one or more index files.")
+        abstract: "Answer queries (plain text or JSONL lines) from one or more index files.",
+        discussion: """
+            Each input line is a query: plain text, or JSON {"query": ..., "id"?: ..., "k"?: ...}. \
+            A JSON query may carry its own "embedding" (and "embedding_model"). Writes one record \
+            per query: the query's fields plus "hits", each hit the stored record with its "score".
+            """)
 
-    @Option(name: .long, help: "Index file to search; repeat for shards.")
+    @Argument(help: "Files of queries (default: stdin).")
+    var inputs: [String] = []
+
+    @Option(name: .long, help: "Index file to search; repeat for shards (merged by score).")
     var index: [String] = []
 
     @Option(name: .short, help: "Number of hits per query.")
@@ -19,12 +32,165 @@ struct Retrieve: ToolCommand {
     @Flag(name: .long, help: "Exact dense search instead of the HNSW graph.")
     var exact = false
 
+    @Option(name: .long, help: "HNSW beam width for dense search.")
+    var ef: Int = 64
+
+    @Option(name: .customLong("where"), help: "Only records whose field equals the value (field=value; repeatable; dots reach into objects).")
+    var filters: [String] = []
+
+    @Option(name: .customLong("min-score"), help: "Drop hits scoring below this.")
+    var minScore: Float?
+
+    @Option(name: .customLong("dense-weight"), help: "Weight of the dense list in hybrid fusion.")
+    var denseWeight: Float = 1
+
+    @Option(name: .customLong("bm25-weight"), help: "Weight of the BM25 list in hybrid fusion.")
+    var bm25Weight: Float = 1
+
     @Option(name: .long, help: "Embedding model folder (must match the index).")
     var model: String?
 
+    @Option(name: .long, help: "Queries answered together (one matrix product for --exact); 1 answers each on its own.")
+    var batch: Int = 256
+
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        if index.isEmpty { throw ValidationError("give at least one --index FILE") }
+        if k < 1 { throw ValidationError("-k must be at least 1, got \(k)") }
+        if ef < 1 { throw ValidationError("--ef must be at least 1, got \(ef)") }
+        if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        if SearchMode(rawValue: mode) == nil { throw ValidationError("--mode must be dense, bm25 or hybrid, got \"\(mode)\"") }
+    }
+
     func run() throws {
-        throw NotYetImplemented(program: "retrieve", issue: 5)
+        var options = SearchOptions()
+        options.mode = SearchMode(rawValue: mode)!
+        options.k = k
+        options.exact = exact
+        options.ef = ef
+        options.minScore = minScore
+        options.denseWeight = denseWeight
+        options.bm25Weight = bm25Weight
+        options.threads = common.threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        if !filters.isEmpty { options.filter = try mapped { () throws(VectorIndexError) in try MetadataFilter(parsing: filters) } }
+        let shards = try index.map { path in
+            try mapped { () throws(VectorIndexError) in try KnowledgeBase(contentsOf: path, threads: options.threads) }
+        }
+        for (path, shard) in zip(index, shards).dropFirst() where shard.model != shards[0].model || shard.dim != shards[0].dim {
+            throw ToolError.badData("\(path) holds embeddings of \(shard.model ?? "an unnamed model") (dimension \(shard.dim)), "
+                                    + "but \(index[0]) holds \(shards[0].model ?? "an unnamed model") (dimension \(shards[0].dim))", at: nil)
+        }
+        let opened = monotonicSeconds()
+        let lines = LineReader(paths: inputs)
+        var pending: [Query] = []
+        var answered = 0
+        while let line = try lines.nextLine() {
+            if let query = try Query(line: line, defaultK: k, at: lines.location) { pending.append(query) }
+            if pending.count == batch {
+                try answer(pending, shards, options)
+                answered += pending.count
+                pending.removeAll()
+            }
+        }
+        try answer(pending, shards, options)
+        answered += pending.count
+        if common.progress {
+            let seconds = monotonicSeconds() - opened
+            diagnostics.note("\(answered) queries in \(seconds) s (\(Double(answered) / max(seconds, 1e-9)) queries/s, "
+                             + "after opening the index)")
+        }
+    }
+
+    private func answer(_ batch: [Query], _ shards: [KnowledgeBase], _ options: SearchOptions) throws {
+        guard !batch.isEmpty else { return }
+        var vectors: [Float]?
+        if options.mode != .bm25 {
+            vectors = []
+            for query in batch {
+                guard let embedding = query.embedding else {
+                    throw ToolError.failure("\(query.location): \(options.mode.rawValue) search needs the query's embedding; "
+                                            + "this build of retrieve does not embed text yet, so give \"embedding\" in JSONL "
+                                            + "queries or use --mode bm25")
+                }
+                if let model = query.model, model != shards[0].model {
+                    throw ToolError.badData("query embedded with \(model), but the index holds embeddings of "
+                                            + "\(shards[0].model ?? "an unnamed model")", at: query.location)
+                }
+                guard embedding.count == shards[0].dim else {
+                    throw ToolError.badData("query embedding has dimension \(embedding.count), expected \(shards[0].dim)",
+                                            at: query.location)
+                }
+                vectors! += embedding
+            }
+        }
+        let texts = batch.map(\.text), ks = batch.map(\.k)
+        let perShard = try shards.map { shard in
+            try mapped { () throws(VectorIndexError) in try shard.search(queryVectors: vectors, texts: texts, ks: ks, options: options) }
+        }
+        for (q, query) in batch.enumerated() {
+            let merged = KnowledgeBase.merge(perShard.map { $0[q] }, k: query.k)
+            var record = query.record
+            record["hits"] = .array(merged.map { .object(shards[$0.shard].hitRecord($0.hit)) })
+            try OutputWriter.standardOutput.writeRecord(record)
+        }
+    }
+}
+
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+}
+
+/// One input line as a query.
+struct Query {
+    var text: String
+    var k: Int
+    var embedding: [Float]?
+    var model: String?
+    /// What the output record starts from: the query's own fields (without its embedding).
+    var record: JSONObject
+    var location: InputLocation
+
+    init?(line: UnsafeBufferPointer<UInt8>, defaultK: Int, at location: InputLocation) throws(ToolError) {
+        self.location = location
+        let first = line.first { $0 != 0x20 && $0 != 0x09 }
+        guard let first else { return nil }
+        guard first == UInt8(ascii: "{") else {
+            text = String(decoding: line, as: UTF8.self)
+            k = defaultK
+            record = ["query": .string(text)]
+            return
+        }
+        let parsed: (record: JSONObject, floats: [Float]?)
+        do { parsed = try JSONParser.parseRecord(line, floatField: "embedding") } catch {
+            throw .badData(error.description, at: location)
+        }
+        var record = parsed.record
+        guard case let .string(text)? = record["query"] else {
+            throw .badData(record["query"] == nil ? "missing key \"query\"" : "\"query\" is not a string", at: location)
+        }
+        self.text = text
+        k = defaultK
+        if let value = record["k"] {
+            guard let n = value.intValue, n >= 1 else { throw .badData("\"k\" must be a positive integer", at: location) }
+            k = n
+        }
+        embedding = parsed.floats
+        if case let .string(model)? = record.removeValue(forKey: "embedding_model") { self.model = model }
+        _ = record.removeValue(forKey: "embedding")
+        self.record = record
+    }
+}
+
+/// Runs a library call, turning its error into the tool's: bad input data (exit 65), or a file
+/// that cannot be opened (exit 1).
+func mapped<T>(_ body: () throws(VectorIndexError) -> T) throws(ToolError) -> T {
+    do {
+        return try body()
+    } catch {
+        if case .cannotOpen = error { throw .failure(error.description) }
+        throw .badData(error.description, at: nil)
     }
 }

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""index/retrieve against FAISS on the same 100,000 x 384 vectors, in one run.
+
+Usage: bench_vindex.py BIN_DIR OUT.json [--set clustered|uniform] [--n 100000] [--queries 1000]
+
+Data. `clustered` is the Gaussian mixture of Sources/VectorIndex/ClusteredVectors.swift (100
+unit centres, members = centre + N(0, (1/sqrt(384))^2 I), normalised), drawn here with numpy
+(seed 20260601) -- the same distribution, not the same numbers as the Swift generator.
+`uniform` is ../shared/anchors' worst case: numpy default_rng(12345).standard_normal rows,
+normalised, base first then queries.
+
+What is timed (wall clock, both tools on 2 threads):
+  * build: `index` over base64 JSONL records (includes parsing ~200 MB of JSONL and writing the
+    file, so it overstates lorag's HNSW build) vs faiss IndexHNSWFlat(M=32, efC=200).add;
+  * exact search: `retrieve --exact` batched (--batch = all queries) and one at a time
+    (--batch 1), timed by retrieve itself after opening the index (--progress), vs
+    IndexFlatIP batched and one call per query;
+  * HNSW search at several ef: `retrieve` batched on 2 threads and one at a time on 1 thread vs
+    IndexHNSWFlat at the same efSearch; recall@10 of both against IndexFlatIP.
+The ratios to report are at equal recall (pick the rows where both reach >= 0.95).
+"""
+import argparse, base64, json, os, subprocess, sys, time
+import numpy as np
+import faiss
+
+K = 10
+
+
+def make_data(kind, n, q, dim=384):
+    if kind == "uniform":
+        rng = np.random.default_rng(12345)
+        x = rng.standard_normal((n + q, dim)).astype(np.float32)
+    else:
+        rng = np.random.default_rng(20260601)
+        centres = rng.standard_normal((100, dim)).astype(np.float32)
+        centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+        which = rng.integers(0, 100, n + q)
+        x = centres[which] + rng.standard_normal((n + q, dim)).astype(np.float32) / np.sqrt(dim)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return np.ascontiguousarray(x[:n]), np.ascontiguousarray(x[n:])
+
+
+def write_inputs(work, base, queries):
+    records, qfile = os.path.join(work, "records.jsonl"), os.path.join(work, "queries.jsonl")
+    with open(records, "w") as f:
+        for i, v in enumerate(base):
+            f.write(json.dumps({"id": str(i), "text": f"vector {i}",
+                                "embedding": base64.b64encode(v.astype("<f4").tobytes()).decode(),
+                                "embedding_model": "bench@sha256:0"}) + "\n")
+    with open(qfile, "w") as f:
+        for i, v in enumerate(queries):
+            f.write(json.dumps({"query": "", "id": str(i), "embedding": [float(t) for t in v],
+                                "embedding_model": "bench@sha256:0"}) + "\n")
+    return records, qfile
+
+
+def timed(cmd, stdin=None, stdout=None):
+    t = time.perf_counter()
+    subprocess.run(cmd, stdin=stdin, stdout=stdout, check=True)
+    return time.perf_counter() - t
+
+
+def lorag_search(bin_dir, idx, qfile, args, threads):
+    """Search time as retrieve reports it with --progress: reading, answering and writing the
+    queries, after the index is opened."""
+    cmd = [os.path.join(bin_dir, "retrieve"), "--index", idx, "-k", str(K), "--threads", str(threads), "--progress"] + args
+    with open(qfile) as f:
+        run = subprocess.run(cmd, stdin=f, capture_output=True, check=True)
+    note = [l for l in run.stderr.decode().splitlines() if "queries in" in l][-1]
+    elapsed = float(note.split("queries in ")[1].split(" s")[0])
+    hits = [[int(h["id"]) for h in json.loads(line)["hits"]] for line in run.stdout.splitlines()]
+    return elapsed, hits
+
+
+def recall(found, truth):
+    return float(np.mean([len(set(f[:K]) & set(t[:K])) / K for f, t in zip(found, truth)]))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("bin_dir"); ap.add_argument("out")
+    ap.add_argument("--set", default="clustered", choices=["clustered", "uniform"])
+    ap.add_argument("--n", type=int, default=100_000); ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--work", default="/tmp/lorag-bench-vindex")
+    a = ap.parse_args()
+    faiss.omp_set_num_threads(2)
+    os.makedirs(a.work, exist_ok=True)
+    base, queries = make_data(a.set, a.n, a.queries)
+    records, qfile = write_inputs(a.work, base, queries)
+    idx = os.path.join(a.work, "bench.idx")
+    res = {"set": a.set, "n": a.n, "queries": a.queries}
+
+    with open(records) as f, open(idx, "wb") as g:
+        res["lorag_build_s"] = timed([os.path.join(a.bin_dir, "lorag-index"), "--threads", "2", "--quiet"], stdin=f, stdout=g)
+    flat = faiss.IndexFlatIP(base.shape[1]); flat.add(base)
+    t = time.perf_counter(); _, truth = flat.search(queries, K); res["faiss_flat_batch_qps"] = a.queries / (time.perf_counter() - t)
+    t = time.perf_counter()
+    for q in queries: flat.search(q[None, :], K)
+    res["faiss_flat_single_qps"] = a.queries / (time.perf_counter() - t)
+    truth = truth.tolist()
+
+    for name, args, threads in [("batch", ["--exact", "--batch", str(a.queries)], 2), ("single", ["--exact", "--batch", "1"], 2)]:
+        s, hits = lorag_search(a.bin_dir, idx, qfile, args, threads)
+        res[f"lorag_exact_{name}_qps"] = a.queries / s
+        res[f"lorag_exact_{name}_recall"] = recall(hits, truth)
+
+    hnsw = faiss.IndexHNSWFlat(base.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+    hnsw.hnsw.efConstruction = 200
+    t = time.perf_counter(); hnsw.add(base); res["faiss_hnsw_build_s"] = time.perf_counter() - t
+    for ef in [16, 32, 64, 128]:
+        hnsw.hnsw.efSearch = ef
+        t = time.perf_counter(); _, found = hnsw.search(queries, K); s = time.perf_counter() - t
+        res[f"faiss_hnsw_ef{ef}_batch_qps"] = a.queries / s
+        res[f"faiss_hnsw_ef{ef}_recall"] = recall(found.tolist(), truth)
+        faiss.omp_set_num_threads(1)
+        t = time.perf_counter()
+        for q in queries: hnsw.search(q[None, :], K)
+        res[f"faiss_hnsw_ef{ef}_single_qps"] = a.queries / (time.perf_counter() - t)
+        faiss.omp_set_num_threads(2)
+        s, hits = lorag_search(a.bin_dir, idx, qfile, ["--ef", str(ef), "--batch", str(a.queries)], 2)
+        res[f"lorag_hnsw_ef{ef}_batch_qps"] = a.queries / s
+        res[f"lorag_hnsw_ef{ef}_recall"] = recall(hits, truth)
+        s, _ = lorag_search(a.bin_dir, idx, qfile, ["--ef", str(ef), "--batch", "1"], 1)
+        res[f"lorag_hnsw_ef{ef}_single_qps"] = a.queries / s
+
+    res["build_ratio"] = res["lorag_build_s"] / res["faiss_hnsw_build_s"]
+    res["exact_batch_ratio"] = res["lorag_exact_batch_qps"] / res["faiss_flat_batch_qps"]
+    res["exact_single_ratio"] = res["lorag_exact_single_qps"] / res["faiss_flat_single_qps"]
+    with open(a.out, "w") as f:
+        json.dump(res, f, indent=1)
+    for key, value in res.items():
+        print(f"{key:32} {value:.4g}" if isinstance(value, float) else f"{key:32} {value}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
