@@ -33,8 +33,8 @@ final class LlamaAttention: @unchecked Sendable {
         let qDim = headCount * headDim
         let q = state.query.matrix(rows: state.capacity, cols: qDim).rows(0..<t)
         // New keys and values go straight into the cache rows they occupy.
-        let k = cache.keys.matrix.rows(position..<(position + t))
-        let v = cache.values.matrix.rows(position..<(position + t))
+        let k = cache.keys.rows(position..<(position + t))
+        let v = cache.values.rows(position..<(position + t))
         query.apply(q, x, state.linear)
         key.apply(k, x, state.linear)
         value.apply(v, x, state.linear)
@@ -51,7 +51,7 @@ final class LlamaAttention: @unchecked Sendable {
             return
         }
         let scores = MatrixView(base: state.scores.data, rows: t, cols: visible)
-        let keys = cache.keys.matrix.rows(0..<visible), values = cache.values.matrix.rows(0..<visible)
+        let keys = cache.keys.rows(0..<visible), values = cache.values.rows(0..<visible)
         for h in 0..<headCount {
             let g = h / group
             let qh = q.columns((h * headDim)..<((h + 1) * headDim))
@@ -69,7 +69,7 @@ final class LlamaAttention: @unchecked Sendable {
     private func decodeAttention(_ out: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>,
                                  cache: LlamaKVCache.Layer, visible: Int, scale: Float, state: LlamaRunState) {
         let group = headCount / kvHeadCount, kvDim = kvHeadCount * headDim, d = headDim
-        let keys = cache.keys.data, values = cache.values.data
+        let keys = cache.keys.base, values = cache.values.base
         let scores = state.scores.data
         for h in 0..<headCount {
             let g = h / group
