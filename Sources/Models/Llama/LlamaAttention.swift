@@ -65,20 +65,29 @@ final class LlamaAttention: @unchecked Sendable {
     }
 
     /// One query row against `visible` cached positions: per head, scores by dot products, softmax,
-    /// and the weighted sum of values, with no BLAS call (at one token, its call overhead dominates).
+    /// and the weighted sum of values, with no BLAS call (at one token, its call overhead
+    /// dominates). Heads are split across the worker pool, each part with its own row of scores.
     private func decodeAttention(_ out: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>,
                                  cache: LlamaKVCache.Layer, visible: Int, scale: Float, state: LlamaRunState) {
-        let group = headCount / kvHeadCount, kvDim = kvHeadCount * headDim, d = headDim
+        let group = headCount / kvHeadCount, kvDim = kvHeadCount * headDim, d = headDim, heads = headCount
         let keys = cache.keys.base, values = cache.values.base
-        let scores = state.scores.data
-        for h in 0..<headCount {
-            let g = h / group
-            let qh = q + h * d
-            for j in 0..<visible { scores[j] = scale * VectorMath.dot(qh, keys + j * kvDim + g * d, count: d) }
-            Softmax.forward(scores, scores, count: visible)
-            let oh = out + h * d
-            oh.update(repeating: 0, count: d)
-            for j in 0..<visible { VectorMath.axpy(oh, scores[j], values + j * kvDim + g * d, count: d) }
+        let pool = state.linear.pool
+        // One row of the scores scratch per part; a session with fewer rows than threads uses one part.
+        let parts = state.capacity >= pool.count ? pool.count : 1
+        let context = state.scores.shape[1]
+        let body = { (part: Int) in
+            guard part < parts else { return }
+            let scores = state.scores.data + part * context
+            for h in (heads * part / parts)..<(heads * (part + 1) / parts) {
+                let g = h / group
+                let qh = q + h * d
+                for j in 0..<visible { scores[j] = scale * VectorMath.dot(qh, keys + j * kvDim + g * d, count: d) }
+                Softmax.forward(scores, scores, count: visible)
+                let oh = out + h * d
+                oh.update(repeating: 0, count: d)
+                for j in 0..<visible { VectorMath.axpy(oh, scores[j], values + j * kvDim + g * d, count: d) }
+            }
         }
+        if parts == 1 { body(0) } else { pool.run(body) }
     }
 }
