@@ -3,24 +3,6 @@
 
 import TensorCore
 
-/// A low-rank adapter path on a linear layer: out += scale · (x · Aᵀ) · Bᵀ.
-public struct LoRAPath: @unchecked Sendable {
-    /// [rank, in].
-    public let a: Tensor
-    /// [out, rank].
-    public let b: Tensor
-    public let scale: Float
-    public var rank: Int { a.shape[0] }
-
-    public init(a: Tensor, b: Tensor, scale: Float) {
-        precondition(a.shape.count == 2 && b.shape.count == 2 && a.shape[0] == b.shape[1],
-                     "LoRA path: A \(a.shape) and B \(b.shape) do not share a rank")
-        self.a = a
-        self.b = b
-        self.scale = scale
-    }
-}
-
 /// A linear layer `out = x · Wᵀ (+ bias) (+ LoRA paths)`.
 ///
 /// One-token products (decode) dot each quantised row with the Float32 activation directly
@@ -181,30 +163,5 @@ public final class LinearWeight: @unchecked Sendable {
 
     func detachAdapters() {
         adapters = []
-    }
-}
-
-/// Scratch for `LinearWeight.apply`, allocated once per session.
-final class LinearWorkspace: @unchecked Sendable {
-    /// Per-block sums of the activation vector (in / 32 values).
-    let sums: Tensor
-    /// A slab of decoded weight rows for prefill.
-    let dequantized: Tensor
-    /// x · Aᵀ of an adapter: [tokens, rank].
-    var lora: Tensor
-    /// The threads that split one-token products by rows.
-    let pool: WorkerPool
-
-    /// Room for the largest input width, `slabFloats` decoded weights and adapters up to `rank`.
-    init(maxInput: Int, slabFloats: Int, maxTokens: Int, rank: Int, threads: Int) {
-        pool = WorkerPool(threads: threads)
-        sums = Tensor(shape: [max(1, maxInput / 32)])
-        dequantized = Tensor(shape: [slabFloats])
-        lora = Tensor(shape: [max(1, maxTokens * rank)])
-    }
-
-    /// Makes room for adapters of `rank` (called when adapters are attached, not per token).
-    func reserveAdapterRank(_ rank: Int, maxTokens: Int) {
-        if lora.count < maxTokens * rank { lora = Tensor(shape: [maxTokens * rank]) }
     }
 }

@@ -33,8 +33,8 @@ final class LlamaAttention: @unchecked Sendable {
         let qDim = headCount * headDim
         let q = state.query.matrix(rows: state.capacity, cols: qDim).rows(0..<t)
         // New keys and values go straight into the cache rows they occupy.
-        let k = cache.keys.matrix.rows(position..<(position + t))
-        let v = cache.values.matrix.rows(position..<(position + t))
+        let k = cache.keys.rows(position..<(position + t))
+        let v = cache.values.rows(position..<(position + t))
         query.apply(q, x, state.linear)
         key.apply(k, x, state.linear)
         value.apply(v, x, state.linear)
@@ -51,7 +51,7 @@ final class LlamaAttention: @unchecked Sendable {
             return
         }
         let scores = MatrixView(base: state.scores.data, rows: t, cols: visible)
-        let keys = cache.keys.matrix.rows(0..<visible), values = cache.values.matrix.rows(0..<visible)
+        let keys = cache.keys.rows(0..<visible), values = cache.values.rows(0..<visible)
         for h in 0..<headCount {
             let g = h / group
             let qh = q.columns((h * headDim)..<((h + 1) * headDim))
@@ -65,20 +65,29 @@ final class LlamaAttention: @unchecked Sendable {
     }
 
     /// One query row against `visible` cached positions: per head, scores by dot products, softmax,
-    /// and the weighted sum of values, with no BLAS call (at one token, its call overhead dominates).
+    /// and the weighted sum of values, with no BLAS call (at one token, its call overhead
+    /// dominates). Heads are split across the worker pool, each part with its own row of scores.
     private func decodeAttention(_ out: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>,
                                  cache: LlamaKVCache.Layer, visible: Int, scale: Float, state: LlamaRunState) {
-        let group = headCount / kvHeadCount, kvDim = kvHeadCount * headDim, d = headDim
-        let keys = cache.keys.data, values = cache.values.data
-        let scores = state.scores.data
-        for h in 0..<headCount {
-            let g = h / group
-            let qh = q + h * d
-            for j in 0..<visible { scores[j] = scale * VectorMath.dot(qh, keys + j * kvDim + g * d, count: d) }
-            Softmax.forward(scores, scores, count: visible)
-            let oh = out + h * d
-            oh.update(repeating: 0, count: d)
-            for j in 0..<visible { VectorMath.axpy(oh, scores[j], values + j * kvDim + g * d, count: d) }
+        let group = headCount / kvHeadCount, kvDim = kvHeadCount * headDim, d = headDim, heads = headCount
+        let keys = cache.keys.base, values = cache.values.base
+        let pool = state.linear.pool
+        // One row of the scores scratch per part; a session with fewer rows than threads uses one part.
+        let parts = state.capacity >= pool.count ? pool.count : 1
+        let context = state.scores.shape[1]
+        let body = { (part: Int) in
+            guard part < parts else { return }
+            let scores = state.scores.data + part * context
+            for h in (heads * part / parts)..<(heads * (part + 1) / parts) {
+                let g = h / group
+                let qh = q + h * d
+                for j in 0..<visible { scores[j] = scale * VectorMath.dot(qh, keys + j * kvDim + g * d, count: d) }
+                Softmax.forward(scores, scores, count: visible)
+                let oh = out + h * d
+                oh.update(repeating: 0, count: d)
+                for j in 0..<visible { VectorMath.axpy(oh, scores[j], values + j * kvDim + g * d, count: d) }
+            }
         }
+        if parts == 1 { body(0) } else { pool.run(body) }
     }
 }

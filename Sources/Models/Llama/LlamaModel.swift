@@ -61,20 +61,7 @@ public final class LlamaModel: @unchecked Sendable {
         } else {
             output = embedding
         }
-        blocks = try (0..<c.layerCount).map { l in
-            let bias = c.attentionBias
-            let attention = LlamaAttention(
-                query: try linear(.query, l, rows: c.queryDim, cols: c.hiddenSize, bias: bias ? .queryBias : nil),
-                key: try linear(.key, l, rows: c.kvDim, cols: c.hiddenSize, bias: bias ? .keyBias : nil),
-                value: try linear(.value, l, rows: c.kvDim, cols: c.hiddenSize, bias: bias ? .valueBias : nil),
-                output: try linear(.attentionOutput, l, rows: c.hiddenSize, cols: c.queryDim),
-                headCount: c.headCount, kvHeadCount: c.kvHeadCount, headDim: c.headDim)
-            let mlp = LlamaMLP(gate: try linear(.gate, l, rows: c.intermediateSize, cols: c.hiddenSize),
-                               up: try linear(.up, l, rows: c.intermediateSize, cols: c.hiddenSize),
-                               down: try linear(.down, l, rows: c.hiddenSize, cols: c.intermediateSize))
-            return LlamaBlock(attentionNorm: try vector(.attentionNorm, l, c.hiddenSize), attention: attention,
-                              ffnNorm: try vector(.ffnNorm, l, c.hiddenSize), mlp: mlp, eps: c.rmsNormEps)
-        }
+        blocks = try Self.blocks(c, linear: linear, vector: vector)
     }
 
     /// Loads a Hugging Face folder: config.json and model.safetensors (F32, F16 or BF16), converted
@@ -111,25 +98,35 @@ public final class LlamaModel: @unchecked Sendable {
         } else {
             output = embedding
         }
-        blocks = try (0..<c.layerCount).map { l in
+        blocks = try Self.blocks(c, linear: linear, vector: { try tensor($0, $1, [$2]) })
+    }
+
+    /// The blocks of either checkpoint format, from its way of reading a projection (role, layer,
+    /// rows, cols, bias role) and a vector (role, layer, length).
+    private static func blocks(
+        _ c: LlamaConfiguration,
+        linear: (LlamaWeightRole, Int, Int, Int, LlamaWeightRole?) throws -> LinearWeight,
+        vector: (LlamaWeightRole, Int, Int) throws -> Tensor
+    ) throws -> [LlamaBlock] {
+        try (0..<c.layerCount).map { l in
             let bias = c.attentionBias
             let attention = LlamaAttention(
-                query: try linear(.query, l, rows: c.queryDim, cols: c.hiddenSize, bias: bias ? .queryBias : nil),
-                key: try linear(.key, l, rows: c.kvDim, cols: c.hiddenSize, bias: bias ? .keyBias : nil),
-                value: try linear(.value, l, rows: c.kvDim, cols: c.hiddenSize, bias: bias ? .valueBias : nil),
-                output: try linear(.attentionOutput, l, rows: c.hiddenSize, cols: c.queryDim),
+                query: try linear(.query, l, c.queryDim, c.hiddenSize, bias ? .queryBias : nil),
+                key: try linear(.key, l, c.kvDim, c.hiddenSize, bias ? .keyBias : nil),
+                value: try linear(.value, l, c.kvDim, c.hiddenSize, bias ? .valueBias : nil),
+                output: try linear(.attentionOutput, l, c.hiddenSize, c.queryDim, nil),
                 headCount: c.headCount, kvHeadCount: c.kvHeadCount, headDim: c.headDim)
-            let mlp = LlamaMLP(gate: try linear(.gate, l, rows: c.intermediateSize, cols: c.hiddenSize),
-                               up: try linear(.up, l, rows: c.intermediateSize, cols: c.hiddenSize),
-                               down: try linear(.down, l, rows: c.hiddenSize, cols: c.intermediateSize))
-            return LlamaBlock(attentionNorm: try tensor(.attentionNorm, l, [c.hiddenSize]), attention: attention,
-                              ffnNorm: try tensor(.ffnNorm, l, [c.hiddenSize]), mlp: mlp, eps: c.rmsNormEps)
+            let mlp = LlamaMLP(gate: try linear(.gate, l, c.intermediateSize, c.hiddenSize, nil),
+                               up: try linear(.up, l, c.intermediateSize, c.hiddenSize, nil),
+                               down: try linear(.down, l, c.hiddenSize, c.intermediateSize, nil))
+            return LlamaBlock(attentionNorm: try vector(.attentionNorm, l, c.hiddenSize), attention: attention,
+                              ffnNorm: try vector(.ffnNorm, l, c.hiddenSize), mlp: mlp, eps: c.rmsNormEps)
         }
     }
 
     /// A new session with an empty cache for up to `contextLength` tokens (default: the model's
-    /// trained context, capped at 4096 to bound the cache's memory), running prefill in chunks of
-    /// `batchSize` tokens.
+    /// trained context, capped at 4096 as `generate` documents; cache pages are committed only as
+    /// positions fill), running prefill in chunks of `batchSize` tokens.
     public func makeSession(contextLength: Int? = nil, batchSize: Int = 128) throws -> LlamaSession {
         let context = contextLength ?? min(configuration.contextLength, 4096)
         guard context > 0 else {

@@ -44,9 +44,8 @@ public final class LlamaSession: CausalLanguageModelSession {
         try check(tokens)
         guard !tokens.isEmpty else { return [] }
         guard position > 0 else { throw ModelError.emptyContext }
-        // The logits that score tokens[0] are those of the last cached position.
-        let last = try recomputeLastLogits()
-        var scores = [logProbability(of: Int(tokens[0]), last)]
+        // Every call leaves the logits of the last cached position in `state.logits`: they score tokens[0].
+        var scores = [logProbability(of: Int(tokens[0]), state.logits.data)]
         var start = 0
         while start < tokens.count {
             let end = min(tokens.count, start + state.capacity)
@@ -61,19 +60,6 @@ public final class LlamaSession: CausalLanguageModelSession {
         }
         return scores
     }
-
-    /// The logits at the last cached position, recomputed by rerunning that one token (its keys
-    /// and values are rewritten with the same values).
-    private func recomputeLastLogits() throws -> UnsafeMutablePointer<Float> {
-        // The residual stream of the last position is not kept, so rerun it from the cache.
-        let token = lastToken
-        position -= 1
-        let x = forward([token][...])
-        head(x.row(0))
-        return state.logits.data
-    }
-
-    private var lastToken: Int32 = 0
 
     private func check(_ tokens: [Int32]) throws {
         for t in tokens where t < 0 || Int(t) >= vocabularySize {
@@ -94,7 +80,6 @@ public final class LlamaSession: CausalLanguageModelSession {
             block.forward(x, cache: cache.layers[l], position: position, rope: rope, state: state)
         }
         position += tokens.count
-        lastToken = tokens.last ?? lastToken
         return x
     }
 
