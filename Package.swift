@@ -53,8 +53,11 @@ let package = Package(
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
         .testTarget(name: "ToolSupportTests", dependencies: ["ToolSupport"]),
         // Runs the built programs through real pipes; depends on them so they are built first.
+        // The libraries are there to check the programs' output (chunk's tests re-extract and
+        // re-tokenise what chunk wrote).
         .testTarget(name: "EndToEndTests", dependencies: [
             "chunk", "embed", "index", "retrieve", "lora-train", "generate",
+            "Chunking", "Tokenizers", "LoragBasics",
         ]),
     ],
     swiftLanguageModes: [.v6]

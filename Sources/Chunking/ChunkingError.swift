@@ -13,6 +13,8 @@ public enum ChunkingError: Error, Equatable, CustomStringConvertible {
     case invalidOptions(String)
     /// Reading the file itself failed.
     case unreadable(source: String, reason: String)
+    /// A JSONL input document lacks a field or has it with the wrong type.
+    case badRecord(field: String, expected: String, found: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum ChunkingError: Error, Equatable, CustomStringConvertible {
             return "invalid options: \(message)"
         case let .unreadable(source, reason):
             return "\(source): cannot read: \(reason)"
+        case let .badRecord(field, expected, found):
+            return "field \"\(field)\": expected \(expected), found \(found)"
         }
     }
 }

@@ -38,4 +38,12 @@ public struct ChunkingOptions: Sendable {
         self.overlap = overlap
         self.minSize = minSize
     }
+
+    /// The size of `text` in `unit`.
+    public func size(of text: Substring) -> Int {
+        switch unit {
+        case .characters: return text.unicodeScalars.count
+        case let .tokens(count): return count(text)
+        }
+    }
 }

@@ -16,7 +16,8 @@ public struct InputFile: Sendable, Equatable {
 /// Finds document files under the arguments: directories are walked recursively in byte order
 /// of names (so output order does not depend on the file system), hidden entries (".name") are
 /// skipped, and symbolic links to directories are not followed (no cycles). Files are chosen by
-/// extension (`DocumentFormat(path:)`) and then by globs.
+/// extension (`DocumentFormat(path:)`) and then by globs; a file named as the argument itself is
+/// always taken.
 public struct FileCollector: Sendable {
     public var globs: [Glob]
 
@@ -31,11 +32,10 @@ public struct FileCollector: Sendable {
             throw ChunkingError.unreadable(source: argument, reason: String(cString: strerror(errno)))
         }
         if (info.st_mode & S_IFMT) != S_IFDIR {
+            // A file named outright is read whatever its extension (as plain text when the
+            // extension says nothing), as ripgrep searches any file it is given: README, LICENSE.
             let docID = argument.hasPrefix("./") ? String(argument.dropFirst(2)) : argument
-            guard let format = DocumentFormat(path: argument) else {
-                return ([], [(argument, "unsupported extension")])
-            }
-            return ([InputFile(path: argument, docID: docID, format: format)], [])
+            return ([InputFile(path: argument, docID: docID, format: DocumentFormat(path: argument) ?? .text)], [])
         }
         var files: [InputFile] = []
         var skipped: [(path: String, reason: String)] = []

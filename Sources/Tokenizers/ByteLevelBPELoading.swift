@@ -1,4 +1,5 @@
 import Foundation
+import LoragBasics
 
 /// Building a `ByteLevelBPETokenizer` from a Hugging Face `tokenizer.json`.
 extension ByteLevelBPETokenizer {
@@ -15,11 +16,8 @@ extension ByteLevelBPETokenizer {
         var bos: String?, eos: String?
         if FileManager.default.fileExists(atPath: config.path) {
             let object = try TokenizerJSON.object(TokenizerJSON.read(config), name: config.path)
-            func name(_ key: String) -> String? {
-                object[key] as? String ?? (object[key] as? [String: Any])?["content"] as? String
-            }
-            bos = name("bos_token")
-            eos = name("eos_token")
+            bos = TokenizerJSON.tokenName(object["bos_token"])
+            eos = TokenizerJSON.tokenName(object["eos_token"])
         }
         let json = folder.appendingPathComponent("tokenizer.json")
         return try ByteLevelBPETokenizer(tokenizerJSON: TokenizerJSON.read(json), name: json.path,
@@ -31,15 +29,15 @@ extension ByteLevelBPETokenizer {
     public init(tokenizerJSON data: Data, name: String = "tokenizer.json",
                 bosToken: String? = nil, eosToken: String? = nil) throws {
         let root = try TokenizerJSON.object(data, name: name)
-        guard let model = root["model"] as? [String: Any], (model["type"] as? String) == "BPE" else {
+        guard let model = root["model"]?.objectValue, model["type"]?.stringValue == "BPE" else {
             throw TokenizerError.unsupported(file: name, what: "model type",
-                                             found: "\((root["model"] as? [String: Any])?["type"] ?? "none")", supported: "BPE")
+                                             found: root["model"]?["type"]?.stringValue ?? "none", supported: "BPE")
         }
-        if (model["byte_fallback"] as? Bool) == true {
+        if model["byte_fallback"]?.boolValue == true {
             throw TokenizerError.unsupported(file: name, what: "BPE variant", found: "byte_fallback (SentencePiece-style)",
                                              supported: "byte-level BPE")
         }
-        guard let vocab = model["vocab"] as? [String: Any] else {
+        guard let vocab = model["vocab"]?.objectValue else {
             throw TokenizerError.missingKey(file: name, key: "model.vocab", expected: "an object of token: id")
         }
         var tokens: [String] = []
@@ -51,7 +49,7 @@ extension ByteLevelBPETokenizer {
             tokens[id] = token
         }
         for (token, value) in vocab {
-            guard let id = TokenizerJSON.int(value) else {
+            guard let id = value.intValue else {
                 throw TokenizerError.missingKey(file: name, key: "model.vocab[\"\(token)\"]", expected: "an integer id")
             }
             try place(token, id)
@@ -62,32 +60,34 @@ extension ByteLevelBPETokenizer {
         for token in added { types[token.id] = (token.special ? TokenType.control : TokenType.userDefined).rawValue }
 
         // Merges are "left right" strings, or [left, right] pairs in newer files.
-        guard let rawMerges = model["merges"] as? [Any] else {
+        guard let rawMerges = model["merges"]?.arrayValue else {
             throw TokenizerError.missingKey(file: name, key: "model.merges", expected: "an array")
         }
         let merges = try rawMerges.enumerated().map { index, rule -> String in
-            if let s = rule as? String { return s }
-            if let pair = rule as? [String], pair.count == 2 { return pair[0] + " " + pair[1] }
-            throw TokenizerError.badMerge(index: index, rule: "\(rule)", reason: "expected \"left right\" or [left, right]")
+            if let s = rule.stringValue { return s }
+            if let pair = rule.arrayValue?.compactMap(\.stringValue), pair.count == 2, rule.arrayValue?.count == 2 {
+                return pair[0] + " " + pair[1]
+            }
+            throw TokenizerError.badMerge(index: index, rule: rule.serialized(), reason: "expected \"left right\" or [left, right]")
         }
         let ids = Dictionary(tokens.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         try self.init(tokens: tokens, merges: merges, tokenTypes: types,
                       bosID: bosToken.flatMap { ids[$0] }, eosID: eosToken.flatMap { ids[$0] },
-                      preTokenizer: Self.preTokenizer(root["pre_tokenizer"] as? [String: Any], name: name),
-                      ignoreMerges: model["ignore_merges"] as? Bool ?? false)
+                      preTokenizer: Self.preTokenizer(root["pre_tokenizer"]?.objectValue, name: name),
+                      ignoreMerges: model["ignore_merges"]?.boolValue ?? false)
     }
 
     /// The pre-tokeniser a tokenizer.json describes, recognised by its exact shape.
-    private static func preTokenizer(_ object: [String: Any]?, name: String) throws -> ByteLevelPreTokenizer {
-        let steps = (object?["pretokenizers"] as? [[String: Any]]) ?? (object.map { [$0] } ?? [])
-        let types = steps.map { $0["type"] as? String ?? "" }
-        func usesRegex(_ step: [String: Any]) -> Bool { step["use_regex"] as? Bool ?? true }
+    private static func preTokenizer(_ object: JSONObject?, name: String) throws -> ByteLevelPreTokenizer {
+        let steps = object?["pretokenizers"]?.arrayValue?.compactMap(\.objectValue) ?? (object.map { [$0] } ?? [])
+        let types = steps.map { $0["type"]?.stringValue ?? "" }
+        func usesRegex(_ step: JSONObject) -> Bool { step["use_regex"]?.boolValue ?? true }
         if types == ["ByteLevel"], usesRegex(steps[0]) { return .gpt2 }
-        if types == ["Digits", "ByteLevel"], steps[0]["individual_digits"] as? Bool == true, usesRegex(steps[1]) {
+        if types == ["Digits", "ByteLevel"], steps[0]["individual_digits"]?.boolValue == true, usesRegex(steps[1]) {
             return .smollm
         }
         if types == ["Split", "ByteLevel"], !usesRegex(steps[1]),
-           let pattern = (steps[0]["pattern"] as? [String: Any])?["Regex"] as? String {
+           let pattern = steps[0]["pattern"]?["Regex"]?.stringValue {
             if pattern == llama3Pattern { return .llama3 }
             if pattern == qwen2Pattern { return .qwen2 }
         }

@@ -36,18 +36,10 @@ func aUsageErrorExits64WithPrefixedMessages(product: String, name: String) throw
 }
 
 /// The acceptance test on a real program: line 17 of 20 is not JSON, so `embed` stops with
-/// `embed: <stdin>:17: …` and exit status 65. Until embed reads its input (issue #4) it refuses
-/// to run; that case is a known issue, and the test starts failing as a reminder to drop the
-/// wrapper as soon as embed works.
+/// `embed: <stdin>:17: …` and exit status 65.
 @Test func aDataErrorExits65NamingTheLine() throws {
     let lines = (1...20).map { $0 == 17 ? #"{"id": "r17", "text": oops}"# : #"{"id": "r\#($0)", "text": "t"}"# }
     let outcome = try ProgramRunner.run("embed", [], stdin: lines.joined(separator: "\n") + "\n")
-    let notImplemented = outcome.stderr.contains("not implemented yet")
-    if notImplemented { #expect(outcome.status == 1) }
-    withKnownIssue("embed does not read its input yet (issue #4)") {
-        #expect(outcome.status == 65)
-        #expect(outcome.stderrLines.last?.hasPrefix("embed: <stdin>:17: ") == true, "\(outcome.stderr)")
-    } when: {
-        notImplemented
-    }
+    #expect(outcome.status == 65)
+    #expect(outcome.stderrLines.last?.hasPrefix("embed: <stdin>:17: ") == true, "\(outcome.stderr)")
 }

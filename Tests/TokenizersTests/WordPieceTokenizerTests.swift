@@ -1,4 +1,5 @@
 import Foundation
+import LoragBasics
 import Testing
 import Tokenizers
 
@@ -30,8 +31,8 @@ import Tokenizers
     @Test func vocabTextMatchesTokenizerJSON() throws {
         let folder = try TestFiles.model("all-MiniLM-L6-v2")
         let fromJSON = try Self.miniLM()
-        let config = try #require(JSONSerialization.jsonObject(
-            with: Data(contentsOf: folder.appendingPathComponent("tokenizer_config.json"))) as? [String: Any])
+        let config = try #require(JSONValue(
+            parsing: [UInt8](Data(contentsOf: folder.appendingPathComponent("tokenizer_config.json")))).objectValue)
         let fromText = try WordPieceTokenizer(
             vocabText: String(contentsOf: folder.appendingPathComponent("vocab.txt"), encoding: .utf8),
             config: config, maxLength: 256)

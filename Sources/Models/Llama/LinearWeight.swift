@@ -120,11 +120,12 @@ public final class LinearWeight: @unchecked Sendable {
             BLAS.gemv(y, t.matrix, x)
         case let .quantized(type, base, rowStride):
             let n = cols
-            if type == .q4_0 || type == .q4_1 { QuantizedDot.blockSums(x, count: n, into: work.sums.data) }
+            if type == .q4_1 { QuantizedDot.blockSums(x, count: n, into: work.sums.data) }
             let sums = UnsafePointer(work.sums.data), xin = UnsafePointer(x)
-            Threads.forEachChunk(of: rows, elementsPerItem: n) { range in
+            let rows = rows, parts = work.pool.count
+            work.pool.run { part in
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
-                    for r in range {
+                    for r in (rows * part / parts)..<(rows * (part + 1) / parts) {
                         y[r] = QuantizedDot.dot(type, row: base + r * rowStride, xin, sums: sums,
                                                 count: n, scratch: scratch.baseAddress!)
                     }
@@ -191,9 +192,12 @@ final class LinearWorkspace: @unchecked Sendable {
     let dequantized: Tensor
     /// x · Aᵀ of an adapter: [tokens, rank].
     var lora: Tensor
+    /// The threads that split one-token products by rows.
+    let pool: WorkerPool
 
     /// Room for the largest input width, `slabFloats` decoded weights and adapters up to `rank`.
-    init(maxInput: Int, slabFloats: Int, maxTokens: Int, rank: Int) {
+    init(maxInput: Int, slabFloats: Int, maxTokens: Int, rank: Int, threads: Int) {
+        pool = WorkerPool(threads: threads)
         sums = Tensor(shape: [max(1, maxInput / 32)])
         dequantized = Tensor(shape: [slabFloats])
         lora = Tensor(shape: [max(1, maxTokens * rank)])

@@ -45,6 +45,11 @@ final class LlamaAttention: @unchecked Sendable {
         let attended = state.attended.matrix(rows: state.capacity, cols: qDim).rows(0..<t)
         let group = headCount / kvHeadCount
         let scale = 1 / Float(headDim).squareRoot()
+        if t == 1 {
+            decodeAttention(attended.base, q.base, cache: cache, visible: visible, scale: scale, state: state)
+            output.apply(out, attended, state.linear)
+            return
+        }
         let scores = MatrixView(base: state.scores.data, rows: t, cols: visible)
         let keys = cache.keys.matrix.rows(0..<visible), values = cache.values.matrix.rows(0..<visible)
         for h in 0..<headCount {
@@ -57,5 +62,23 @@ final class LlamaAttention: @unchecked Sendable {
             BLAS.gemm(attended.columns((h * headDim)..<((h + 1) * headDim)), scores, vh)
         }
         output.apply(out, attended, state.linear)
+    }
+
+    /// One query row against `visible` cached positions: per head, scores by dot products, softmax,
+    /// and the weighted sum of values, with no BLAS call (at one token, its call overhead dominates).
+    private func decodeAttention(_ out: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>,
+                                 cache: LlamaKVCache.Layer, visible: Int, scale: Float, state: LlamaRunState) {
+        let group = headCount / kvHeadCount, kvDim = kvHeadCount * headDim, d = headDim
+        let keys = cache.keys.data, values = cache.values.data
+        let scores = state.scores.data
+        for h in 0..<headCount {
+            let g = h / group
+            let qh = q + h * d
+            for j in 0..<visible { scores[j] = scale * VectorMath.dot(qh, keys + j * kvDim + g * d, count: d) }
+            Softmax.forward(scores, scores, count: visible)
+            let oh = out + h * d
+            oh.update(repeating: 0, count: d)
+            for j in 0..<visible { VectorMath.axpy(oh, scores[j], values + j * kvDim + g * d, count: d) }
+        }
     }
 }

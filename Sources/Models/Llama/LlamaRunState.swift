@@ -39,6 +39,6 @@ final class LlamaRunState: @unchecked Sendable {
         // A slab of about 4 MB of decoded weights: large enough for BLAS to run at full speed,
         // small next to the model.
         linear = LinearWorkspace(maxInput: widest, slabFloats: max(widest, 1 << 20),
-                                 maxTokens: capacity, rank: adapterRank)
+                                 maxTokens: capacity, rank: adapterRank, threads: Threads.count)
     }
 }
