@@ -147,10 +147,7 @@ struct Generate: ToolCommand {
     /// Loads the model and sets up prompts, sampling and the session.
     private func makeRunner(modelPath: String) throws -> GenerationRunner {
         let loaded = try Self.modelData { try GenerationModel(path: modelPath) }
-        if !lora.isEmpty {
-            // Models/LoRA is written in parallel; until it lands adapters are refused, not ignored.
-            throw ToolError.failure("--lora: adapters are not supported by this build yet (issue 6)")
-        }
+        try Self.modelData { try loaded.attach(lora.map { try LoRAAdapterSpec(argument: $0) }, merge: merge) }
         var template: ChatTemplate?
         if !raw {
             if let chatTemplate {

@@ -176,3 +176,78 @@ import Testing
         #expect(outcome.stderrLines.first?.hasPrefix("generate: \(file.path):3: \"messages\" must be") == true, "\(outcome.stderr)")
     }
 }
+
+/// `--lora` and `--merge` on the real model with a small PEFT adapter written by the test, and
+/// (where /work/shared is mounted; the adapter is 9.8 MB) PEFT's trained reference adapter.
+@Suite struct GenerateLoRATests {
+    /// A PEFT folder adapting q_proj and down_proj of blocks 0-3 with rank 2; A and B are fixed
+    /// patterns (no Python needed), strong enough to change greedy text.
+    static func writeAdapter() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("generate-lora-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var tensors: [(String, [Int], [Float])] = []
+        for layer in 0..<4 {
+            for (module, out, inner) in [("self_attn.q_proj", 576, 576), ("mlp.down_proj", 576, 1536)] {
+                let key = "base_model.model.model.layers.\(layer).\(module)"
+                tensors.append((key + ".lora_A.weight", [2, inner], (0..<(2 * inner)).map { Float(($0 * 7 + layer) % 13) / 13 - 0.5 }))
+                tensors.append((key + ".lora_B.weight", [out, 2], (0..<(out * 2)).map { Float(($0 * 5 + layer) % 11) / 11 - 0.5 }))
+            }
+        }
+        // safetensors: an 8-byte little-endian header length, the JSON header, then the data.
+        var header: [String: Any] = [:]
+        var data = Data()
+        for (name, shape, values) in tensors {
+            header[name] = ["dtype": "F32", "shape": shape, "data_offsets": [data.count, data.count + 4 * values.count]]
+            values.withUnsafeBytes { data.append(contentsOf: $0) }
+        }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        while json.count % 8 != 0 { json.append(0x20) }
+        var file = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
+        file.append(json)
+        file.append(data)
+        try file.write(to: folder.appendingPathComponent("adapter_model.safetensors"))
+        let config = #"{"peft_type": "LORA", "r": 2, "lora_alpha": 4, "target_modules": ["q_proj", "down_proj"]}"#
+        try Data(config.utf8).write(to: folder.appendingPathComponent("adapter_config.json"))
+        return folder
+    }
+
+    static func completion(_ arguments: [String]) throws -> String {
+        let (outcome, records) = try GenerateCompletionTests.records(["--raw", "--max-tokens", "12"] + arguments,
+                                                                     stdin: "The capital of France is")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        return try #require(records.first?["completion"] as? String)
+    }
+
+    @Test func anAdapterChangesTheTextAndMergingItDoesNot() throws {
+        let adapter = try Self.writeAdapter()
+        defer { try? FileManager.default.removeItem(at: adapter) }
+        let base = try Self.completion([])
+        let adapted = try Self.completion(["--lora", adapter.path])
+        #expect(adapted != base)
+        #expect(try Self.completion(["--lora", adapter.path, "--merge"]) == adapted)
+        // Scale 0 switches the adapter off.
+        #expect(try Self.completion(["--lora", adapter.path + ":0"]) == base)
+    }
+
+    @Test func aMissingAdapterIsAnError() throws {
+        let outcome = try ProgramRunner.run("generate", ["--model", try GenerateCompletionTests.model(), "--lora", "/nonexistent/adapter"],
+                                            stdin: "hello")
+        #expect(outcome.status != 0)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderrLines.first?.hasPrefix("generate: ") == true)
+        #expect(outcome.stderr.contains("/nonexistent/adapter"), "\(outcome.stderr)")
+    }
+
+    static let reference = URL(fileURLWithPath: "/work/shared/reference/lora")
+
+    /// PEFT's trained pirate adapter answers as transformers+PEFT did (after_training.jsonl, greedy to EOS).
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/work/shared/reference/lora/trained_adapter")))
+    func peftsTrainedAdapterReproducesItsGreedyAnswer() throws {
+        let (outcome, records) = try GenerateCompletionTests.records(
+            ["--lora", Self.reference.appendingPathComponent("trained_adapter").path, "--max-tokens", "40"],
+            stdin: #"{"messages": [{"role": "user", "content": "What is the color of the ocean?"}]}"#)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(records.first?["completion"] as? String == "Arr, matey! The ocean be blue. Yo ho ho!")
+    }
+}

@@ -53,6 +53,16 @@ public final class GenerationModel {
         endTokens = ends
     }
 
+    /// Attaches LoRA adapters (`--lora PATH[:SCALE]`, PEFT folders or GGUF LoRA files), each
+    /// checked against the model's shapes, and with `merge` folds them into the weights
+    /// (`--merge`). Call before making a session: its scratch is sized for the adapters' rank.
+    public func attach(_ adapters: [LoRAAdapterSpec], merge: Bool) throws {
+        for spec in adapters {
+            model.attach(try LoRAAdapter.load(path: spec.path, for: model), scale: spec.scale)
+        }
+        if merge { model.mergeAdapters() }
+    }
+
     /// tokenizer_config.json as a dictionary, empty when the folder has none or it is unreadable
     /// (the tokenizer loader has already reported a malformed one).
     private static func tokenizerConfig(_ folder: URL) -> [String: Any] {
