@@ -32,14 +32,23 @@ public struct DocumentChunker: Sendable {
     }
 
     /// Chunks `files` on `threads` threads and hands each file's outcome to `deliver` in the
-    /// order of `files`, so the output is the same whatever the thread count. Files are taken in
-    /// windows of a few per thread: memory stays bounded, and a `deliver` that throws (a closed
-    /// pipe, `--strict`) stops the run at the end of the current window.
+    /// order of `files`, so the output is the same whatever the thread count.
     public func chunk(files: [InputFile], threads: Int, measure: Bool = false,
                       deliver: (InputFile, Result<Output, any Error>) throws -> Void) rethrows {
+        try Self.inOrder(files, threads: threads, work: { file in try chunk(file: file, measure: measure) },
+                         deliver: deliver)
+    }
+
+    /// Runs `work` on each item on `threads` threads and hands the outcomes to `deliver` in the
+    /// order of `items`. Items are taken in windows of a few per thread: memory stays bounded,
+    /// and a `deliver` that throws (a closed pipe, `--strict`) stops the run at the end of the
+    /// current window.
+    public static func inOrder<Item: Sendable>(_ items: [Item], threads: Int,
+                                               work: @Sendable (Item) throws -> Output,
+                                               deliver: (Item, Result<Output, any Error>) throws -> Void) rethrows {
         precondition(threads >= 1, "at least one thread")
         guard threads > 1 else {
-            for file in files { try deliver(file, Result { try chunk(file: file, measure: measure) }) }
+            for item in items { try deliver(item, Result { try work(item) }) }
             return
         }
         let window = threads * 8
@@ -47,18 +56,17 @@ public struct DocumentChunker: Sendable {
         results.initialize(repeating: nil)
         defer { results.deinitialize(); results.deallocate() }
         var first = 0
-        while first < files.count {
-            let batch = files[first..<min(first + window, files.count)]
-            // Each worker takes the next file of the window; each slot is written by one worker
+        while first < items.count {
+            let batch = items[first..<min(first + window, items.count)]
+            // Each worker takes the next item of the window; each slot is written by one worker
             // only and read after all have finished.
             let next = Atomic<Int>(0)
             nonisolated(unsafe) let slots = results
-            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            DispatchQueue.concurrentPerform(iterations: min(threads, batch.count)) { _ in
                 while true {
                     let n = next.add(1, ordering: .relaxed).oldValue
                     guard n < batch.count else { return }
-                    let file = batch[batch.startIndex + n]
-                    slots[n] = Result { try chunk(file: file, measure: measure) }
+                    slots[n] = Result { try work(batch[batch.startIndex + n]) }
                 }
             }
             for n in 0..<batch.count {

@@ -105,18 +105,33 @@ struct ChunkCommand: ToolCommand {
         if arguments.isEmpty {
             // JSONL documents on stdin. A malformed line stops the run, as in every lorag program.
             let input = JSONLReader(paths: [])
-            while let record = try input.next() {
-                let result: DocumentChunker.Output
+            let measure = stats
+            var batch: [(record: JSONObject, location: InputLocation)] = []
+            var more = true
+            while more {
+                // A line that is not JSON ends the run, after the documents read before it.
+                var readError: ToolError?
+                batch.removeAll(keepingCapacity: true)
                 do {
-                    result = try worker.chunk(record: record, measure: stats)
+                    while batch.count < threads * 64, let record = try input.next() { batch.append((record, input.location)) }
                 } catch {
-                    throw ToolError.badData(error.description, at: input.location)
+                    readError = error
                 }
-                if let earlier = summary.use(docID: result.docID, source: "line \(input.location.line)") {
-                    throw ToolError.badData("id \"\(result.docID)\" was already used at \(earlier); chunk ids would collide",
-                                            at: input.location)
+                more = !batch.isEmpty
+                try DocumentChunker.inOrder(batch, threads: threads, work: { try worker.chunk(record: $0.record, measure: measure) }) { item, outcome in
+                    let result: DocumentChunker.Output
+                    do {
+                        result = try outcome.get()
+                    } catch {
+                        throw ToolError.badData("\(error)", at: item.location)
+                    }
+                    if let earlier = summary.use(docID: result.docID, source: "line \(item.location.line)") {
+                        throw ToolError.badData("id \"\(result.docID)\" was already used at \(earlier); chunk ids would collide",
+                                                at: item.location)
+                    }
+                    try summary.add(result, to: output)
                 }
-                try summary.add(result, to: output)
+                if let readError { throw readError }
             }
         } else {
             let collector = FileCollector(globs: glob.map(Glob.init))

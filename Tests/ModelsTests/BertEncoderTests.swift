@@ -9,7 +9,7 @@ import Testing
 private func tinyEncoder(seed: UInt64 = 7) throws -> BertEncoder {
     let config = BertConfiguration(vocabularySize: 50, hiddenSize: 16, layerCount: 2, headCount: 2,
                                    intermediateSize: 24, maxPositions: 20)
-    var generator = SplitMix(seed: seed)
+    var generator = SplitMix(seed)
     return try BertEncoder(configuration: config) { name, shape, destination in
         let count = shape.reduce(1, *)
         let isNormWeight = name.hasSuffix("LayerNorm.weight")
@@ -17,18 +17,6 @@ private func tinyEncoder(seed: UInt64 = 7) throws -> BertEncoder {
             let r = Float(generator.next() % 2001) / 1000 - 1  // uniform in [-1, 1]
             destination[i] = isNormWeight ? 1 + 0.2 * r : 0.3 * r
         }
-    }
-}
-
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

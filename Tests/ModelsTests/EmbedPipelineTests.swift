@@ -38,7 +38,10 @@ private func run(_ pipeline: EmbeddingPipeline, _ records: [JSONObject],
     #expect(plain.2.truncated == 1)
     let prefixed = try run(EmbeddingPipeline(embedder: embedder, options: EmbeddingOptions(field: "body", prefix: "query: ")),
                            [["body": "hello"]])
-    #expect(prefixed.1[0] == plain.1[0], "--prefix is the same as writing the prefix into the text")
+    // Same tokens, but a different batch around them: BLAS may block the products differently for
+    // another row count, which moves float32 sums by a few ulps (~1e-7), never more.
+    let difference = zip(prefixed.1[0], plain.1[0]).map { abs($0 - $1) }.max() ?? .infinity
+    #expect(difference < 1e-6, "--prefix is the same as writing the prefix into the text")
     let strict = EmbeddingPipeline(embedder: embedder, options: EmbeddingOptions(field: "body", truncation: .error))
     #expect(throws: EmbeddingError.truncated(tokens: 302, limit: 256)) { try run(strict, records) }
 }
