@@ -75,8 +75,14 @@ else
 fi
 if [ "$torch" = 1 ] && [ -f "$venv/.python-tools" ]; then
     for t in 1 2; do
-        read -r pp tg < <("$python" "$here/reference.py" torch "$model" "$t" "$runs")
-        torchs[pp$t]="$pp"; torchs[tg$t]="$tg"
+        # transformers reads GGUF only with the `gguf` package installed; without it, say so and go on.
+        if out="$("$python" "$here/reference.py" torch "$model" "$t" "$runs" 2>"$work/torch.err")"; then
+            read -r pp tg <<< "$out"
+            torchs[pp$t]="$pp"; torchs[tg$t]="$tg"
+        else
+            echo "transformers reference failed: $(tail -1 "$work/torch.err")" >&2
+            break
+        fi
     done
 fi
 
