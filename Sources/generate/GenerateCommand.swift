@@ -3,6 +3,7 @@ import Foundation
 import LoragBasics
 import ModelFiles
 import Models
+import Tokenizers
 import ToolSupport
 
 @main
@@ -76,6 +77,15 @@ struct Generate: ToolCommand {
     @Flag(name: .long, help: "Score instead of generating: log-likelihood and perplexity of {\"prompt\", \"completion\"} records, or of a text file (llama-perplexity's method).")
     var score = false
 
+    @Flag(name: .long, help: "Add prompt and generation speed to each record as \"timings\" (llama.cpp server's names).")
+    var timings = false
+
+    @Flag(name: .long, help: "Keep generating past end-of-sequence tokens (for timing a fixed number of tokens).")
+    var ignoreEos = false
+
+    @Flag(name: .long, help: "Print each prompt as the model reads it (template and passages included) on stderr.")
+    var verbosePrompt = false
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -104,15 +114,86 @@ struct Generate: ToolCommand {
         return p
     }
 
+    var settings: GenerationSettings {
+        var s = GenerationSettings()
+        s.sampling = sampling
+        s.maxTokens = maxTokens
+        s.stops = stop
+        s.ignoreEndTokens = ignoreEos
+        s.includeTimings = timings
+        return s
+    }
+
     func run() throws {
         let path = try ModelLocator.generation.resolve(explicit: model)
         if info {
             try OutputWriter.standardOutput.writeRecord(try Self.metadata(of: path))
             return
         }
-        // The Llama decoder (Models/Llama) is written in parallel; until it lands this build
-        // checks its flags and reads metadata but does not generate.
-        throw NotYetImplemented(program: "generate", issue: 6)
+        if let threads = common.threads { GenerationModel.setThreads(threads) }
+        let runner = try makeRunner(modelPath: path)
+        let output = OutputWriter.standardOutput
+        // Completions are slow: each record (or piece of streamed text) goes out as soon as it exists.
+        output.flushEachRecord = true
+        if score {
+            try GenerateInput.score(inputs, runner: runner, windowSize: ctxSize ?? runner.prompts.contextLength,
+                                    output: output, command: self)
+        } else {
+            try GenerateInput.complete(inputs, runner: runner, stream: stream ?? (isatty(1) != 0),
+                                       output: output, command: self)
+        }
+    }
+
+    /// Loads the model and sets up prompts, sampling and the session.
+    private func makeRunner(modelPath: String) throws -> GenerationRunner {
+        let loaded = try Self.modelData { try GenerationModel(path: modelPath) }
+        try Self.modelData { try loaded.attach(lora.map { try LoRAAdapterSpec(argument: $0) }, merge: merge) }
+        var template: ChatTemplate?
+        if !raw {
+            if let chatTemplate {
+                do {
+                    template = try ChatTemplate(named: chatTemplate, bosToken: loaded.tokenizer.bosID.map { loaded.tokenizer.tokens[$0] } ?? "",
+                                                eosToken: loaded.tokenizer.eosID.map { loaded.tokenizer.tokens[$0] } ?? "")
+                } catch {
+                    throw ToolError.usage("--chat-template: \(error)")
+                }
+            } else if let own = loaded.chatTemplate {
+                template = own
+            } else {
+                diagnostics.warning("\(modelPath) has no chat template: prompts are fed as written (name one with --chat-template)")
+            }
+        }
+        var rag = RAGTemplate.standard
+        if let ragTemplate {
+            guard let data = FileManager.default.contents(atPath: ragTemplate) else {
+                throw ToolError.io(operation: "read", path: ragTemplate, errno: errno)
+            }
+            do {
+                rag = try RAGTemplate(text: String(decoding: data, as: UTF8.self), name: ragTemplate)
+            } catch {
+                throw ToolError.usage(error.description)
+            }
+        }
+        let session = try Self.modelData { try loaded.model.makeSession(contextLength: ctxSize) }
+        let context = session.contextLength
+        // At most half the context is held back for the completion, so that a long --max-tokens
+        // still leaves room for retrieved passages (generation stops when the context is full).
+        let prompts = PromptBuilder(tokenizer: loaded.tokenizer, chatTemplate: template, systemPrompt: system,
+                                    ragTemplate: rag, addBOS: loaded.addBOS, contextLength: context,
+                                    reservedForCompletion: score ? 0 : min(maxTokens, context / 2))
+        return GenerationRunner(session: session, tokenizer: loaded.tokenizer, endTokens: loaded.endTokens,
+                                addBOS: loaded.addBOS, prompts: prompts, settings: settings)
+    }
+
+    /// Runs `body`, reporting a model file the decoder cannot read as bad data (exit 65).
+    static func modelData<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ToolError {
+            throw error
+        } catch {
+            throw ToolError.badData("\(error)", at: nil)
+        }
     }
 
     /// `--info`: a GGUF file's metadata, or a Hugging Face folder's config.json.

@@ -32,6 +32,8 @@ public final class TextGenerator {
     public let tokenizer: ByteLevelBPETokenizer
     /// Tokens that end a completion (the model's EOS, a chat template's end-of-turn).
     public let endTokens: Set<Int32>
+    /// Where the time of the last `generate` call went (`generate --timings`).
+    public private(set) var lastTimings = GenerationTimings()
 
     public init(session: any CausalLanguageModelSession, tokenizer: ByteLevelBPETokenizer, endTokens: Set<Int32>) {
         self.session = session
@@ -64,8 +66,16 @@ public final class TextGenerator {
             try onText(piece)
         }
 
+        var timings = GenerationTimings()
+        var stopwatch = Stopwatch()
         session.reset()
         var logits = try session.append(prompt)
+        timings.promptTokens = prompt.count
+        timings.promptSeconds = stopwatch.lap()
+        defer {
+            timings.decodeSeconds = stopwatch.lap()
+            lastTimings = timings
+        }
         var generated = 0
         var reason = FinishReason.length
         while generated < maxTokens {
@@ -85,6 +95,7 @@ public final class TextGenerator {
             // the context, so a full context ends the completion.
             guard generated < maxTokens, history.count < session.contextLength else { break }
             logits = try session.append([token])
+            timings.decodedTokens += 1
         }
         if !filter.stopped {
             try emit(filter.feed(decoder.finish()))
