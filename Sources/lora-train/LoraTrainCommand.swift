@@ -135,6 +135,8 @@ struct LoraTrain: ToolCommand {
         let trainer = LoRATrainer(model: llama, adapter: adapter)
         let baseName = (path as NSString).lastPathComponent
         let metricsHandle = try metrics.map { p -> FileHandle in
+            try? FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent,
+                                                     withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: p, contents: nil), let h = FileHandle(forWritingAtPath: p) else {
                 throw ValidationError("--metrics \(p): cannot create the file")
             }

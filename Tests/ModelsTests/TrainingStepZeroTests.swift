@@ -77,9 +77,10 @@ struct TrainingStepZeroTests {
         var sum = 0.0, count = 0
         for sequence in batch {
             let session = try model.makeSession(contextLength: 128)
-            let logProbabilities = try session.logProbabilities(of: sequence.ids.map { Int32($0) })
+            _ = try session.append([Int32(sequence.ids[0])])
+            let logProbabilities = try session.logProbabilities(of: sequence.ids.dropFirst().map { Int32($0) })
             for t in 1..<sequence.ids.count where sequence.labels[t] != TrainingSequence.ignoredLabel {
-                sum -= logProbabilities[t]
+                sum -= logProbabilities[t - 1]
                 count += 1
             }
         }
