@@ -36,6 +36,11 @@ struct TrainingSharedReferenceTests {
         errors.sort { $0.0 > $1.0 }
         print("loss \(loss); worst relative gradient errors:", errors.prefix(8).map { "\($0.1): \($0.0)" }.joined(separator: "\n"))
         print("median", errors[errors.count / 2].0, "count > 1e-4:", errors.filter { $0.0 > 1e-4 }.count)
+        // Measured: median 5e-5, worst 4.6e-4 (late-layer o_proj/down_proj lora_B, which the
+        // output logits drive most directly); the loss differs by 4e-6 relative. The formula
+        // adapter of TrainingStepZeroTests stays within 1e-4 on every checked tensor. A likely source
+        // is RoPE: TensorCore's tables are computed in Double, PyTorch's in float32 (angle error up
+        // to ulp(59 rad) ≈ 4e-6, the size of the loss difference). 1e-3 bounds what was measured.
         #expect(errors[0].0 < 1e-3)
     }
 }
