@@ -23,7 +23,9 @@ func helpGoesToStdoutAndExitsZero(product: String, name: String) throws {
 
 @Test(arguments: programs)
 func aUsageErrorExits64WithPrefixedMessages(product: String, name: String) throws {
-    let outcome = try ProgramRunner.run(product, ["--threads", "0"])
+    // Programs with required options get them, so that the bad --threads is the first complaint.
+    let required = name == "lora-train" ? ["--data", "train.jsonl", "--out", "adapter"] : []
+    let outcome = try ProgramRunner.run(product, required + ["--threads", "0"])
     #expect(outcome.status == 64)
     #expect(outcome.stdout.isEmpty)
     #expect(outcome.stderrLines.first == "\(name): --threads must be at least 1, got 0")
