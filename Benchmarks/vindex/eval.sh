@@ -60,8 +60,7 @@ for line in sys.stdin:
         python3 "$scorer" "$collection/qrels/test.tsv" "$dir/run-$tag.jsonl" --json | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
-m = s.get("metrics", s)
-print("%-14s %8.4f %8.4f %8.4f %8.4f" % (sys.argv[1], m["nDCG@10"], m["Recall@10"], m["Recall@100"], m["MRR@10"]))
+print("%-14s %8.4f %8.4f %8.4f %8.4f" % (sys.argv[1], s["ndcg@10"], s["recall@10"], s["recall@100"], s["mrr@10"]))
 ' "$mode"
     done
 done
