@@ -63,4 +63,14 @@ s = json.load(sys.stdin)
 print("%-14s %8.4f %8.4f %8.4f %8.4f" % (sys.argv[1], s["ndcg@10"], s["recall@10"], s["recall@100"], s["mrr@10"]))
 ' "$mode"
     done
+    # HNSW against exact search on the same corpus embeddings and queries: recall@10.
+    for ef in 16 32 64 128; do
+        "$bin/retrieve" --quiet --index "$dir/kb.idx" --ef "$ef" -k 10 < "$dir/queries.jsonl" > "$dir/hnsw-ef$ef.jsonl"
+        python3 -c '
+import json, sys
+exact = [[h["id"] for h in json.loads(l)["hits"][:10]] for l in open(sys.argv[1])]
+hnsw = [[h["id"] for h in json.loads(l)["hits"]] for l in open(sys.argv[2])]
+print("HNSW ef %-6s recall@10 vs exact %.4f" % (sys.argv[3], sum(len(set(a) & set(b)) / len(a) for a, b in zip(exact, hnsw)) / len(exact)))
+' "$dir/hits-dense--exact.jsonl" "$dir/hnsw-ef$ef.jsonl" "$ef"
+    done
 done
