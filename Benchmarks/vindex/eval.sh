@@ -8,7 +8,8 @@
 # Environment: EVAL_WORK (default /tmp/lorag-eval) keeps each collection's index, which is
 # reused when present (embedding SciFact's 5,183 documents takes minutes; delete the folder to
 # rebuild); SCORER (default ../shared/eval/score.py); EXTRA_RETRIEVE (flags for every mode,
-# e.g. "--dense-weight 1 --bm25-weight 1").
+# e.g. "--dense-weight 1 --bm25-weight 1"); BIN (use the programs in this folder instead of
+# building them with the Makefile's flags).
 # Prints one line per mode: nDCG@10, R@10, R@100, MRR@10; the runs stay beside the index.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -18,9 +19,19 @@ shared="$(cd "$root/.." && pwd)/shared"
 scorer="${SCORER:-$shared/eval/score.py}"
 work="${EVAL_WORK:-/tmp/lorag-eval}"
 if [ "$#" -eq 0 ]; then set -- "$shared/eval/scifact" "$shared/eval/cranfield"; fi
-(cd "$root" && swift build -c release --product embed >/dev/null && swift build -c release --product lorag-index >/dev/null \
-    && swift build -c release --product retrieve >/dev/null)
-bin="$(cd "$root" && swift build -c release --show-bin-path)"
+if [ -n "${BIN:-}" ]; then
+    bin="$BIN"
+else
+    # The Makefile's CPU flags, so that the programs measured are the ones `make` builds.
+    flags=()
+    if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
+        flags=(-Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell)
+    fi
+    for product in embed lorag-index retrieve; do
+        (cd "$root" && swift build -c release "${flags[@]}" --product "$product" >/dev/null)
+    done
+    bin="$(cd "$root" && swift build -c release "${flags[@]}" --show-bin-path)"
+fi
 
 for collection in "$@"; do
     name="$(basename "$collection")"
