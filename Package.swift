@@ -25,7 +25,10 @@ let package = Package(
 
         // Layers, lowest first. An arrow in README.md means "may import".
         .target(name: "LoragBasics"),
-        .target(name: "TensorCore", dependencies: ["COpenBLAS"]),
+        // AVX2 integer dot products for decoding, in C with intrinsics (Swift's int16 SIMD code
+        // did not lower to 256-bit vpmaddwd); target attributes, not flags; chosen at run time.
+        .target(name: "CQuantKernels"),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CQuantKernels"]),
         .target(name: "ModelFiles", dependencies: ["TensorCore", "LoragBasics"]),
         .target(name: "Tokenizers", dependencies: ["LoragBasics"]),
         .target(name: "Models", dependencies: ["TensorCore", "ModelFiles", "Tokenizers", "LoragBasics"]),

@@ -5,8 +5,10 @@ import TensorCore
 
 /// A linear layer `out = x · Wᵀ (+ bias) (+ LoRA paths)`.
 ///
-/// One-token products (decode) dot each quantised row with the Float32 activation directly
-/// (`QuantizedDot`), split across threads by rows. Many-token products (prefill) decode a slab of
+/// One-token products (decode) dot each quantised row with the activation directly, split across
+/// threads by rows: Q4_1/Q8_0 rows against the activation quantised to int16 per block
+/// (`QuantizedActivations`, AVX2), other types (or with `integerProducts` off) against Float32
+/// (`QuantizedDot`). Many-token products (prefill) decode a slab of
 /// rows at a time into the caller's scratch and hand it to `cblas_sgemm`, so prefill runs at BLAS
 /// speed without ever holding the whole matrix in Float32.
 public final class LinearWeight: @unchecked Sendable {
@@ -100,6 +102,13 @@ public final class LinearWeight: @unchecked Sendable {
         switch storage {
         case let .float(t):
             BLAS.gemv(y, t.matrix, x)
+        case let .quantized(type, base, rowStride) where work.integerProducts && QuantizedActivations.hasKernel(type):
+            let activations = work.activations, rows = rows, parts = work.pool.count
+            activations.quantize(x, count: cols)
+            work.pool.run { part in
+                activations.dotRows(type, base: base, rowStride: rowStride,
+                                    rows: (rows * part / parts)..<(rows * (part + 1) / parts), into: y)
+            }
         case let .quantized(type, base, rowStride):
             let n = cols
             if type == .q4_1 { QuantizedDot.blockSums(x, count: n, into: work.sums.data) }

@@ -12,11 +12,16 @@ final class LinearWorkspace: @unchecked Sendable {
     var lora: Tensor
     /// The threads that split one-token products by rows.
     let pool: WorkerPool
+    /// The activation of a one-token product quantised to int16, when `integerProducts` is on.
+    let activations: QuantizedActivations
+    /// Whether one-token products of Q4_1/Q8_0 rows use int16 activations (see `LlamaSession`).
+    var integerProducts = QuantizedActivations.isSupported
 
     /// Room for the largest input width, `slabFloats` decoded weights and adapters up to `rank`.
     init(maxInput: Int, slabFloats: Int, maxTokens: Int, rank: Int, threads: Int) {
         pool = WorkerPool(threads: threads)
         sums = Tensor(shape: [max(1, maxInput / 32)])
+        activations = QuantizedActivations(capacity: (maxInput + 31) / 32 * 32)
         dequantized = Tensor(shape: [slabFloats])
         lora = Tensor(shape: [max(1, maxTokens * rank)])
     }
