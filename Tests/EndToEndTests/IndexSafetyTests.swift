@@ -19,7 +19,9 @@ private func oldAndNew(count: Int, dim: Int) -> (old: IndexTestCorpus, new: Inde
     return (old, new)
 }
 
-@Test(.timeLimit(.minutes(2)))
+// The limit only catches a hang: alone these take seconds, but the whole suite runs in parallel on
+// two cores and was measured at 400 s of wall time for its slowest tests under outside load.
+@Test(.timeLimit(.minutes(10)))
 func killedUpdatesLeaveTheOldOrTheNewIndex() throws {
     let directory = try IndexPrograms.scratchDirectory("kill")
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -65,7 +67,9 @@ func killedUpdatesLeaveTheOldOrTheNewIndex() throws {
     print("killed updates (undisturbed update: \(duration) s): \(outcomes)")
 }
 
-@Test(.timeLimit(.minutes(2)))
+// The limit only catches a hang: alone these take seconds, but the whole suite runs in parallel on
+// two cores and was measured at 400 s of wall time for its slowest tests under outside load.
+@Test(.timeLimit(.minutes(10)))
 func readersSeeACompleteIndexWhileUpdatesRun() throws {
     let directory = try IndexPrograms.scratchDirectory("readers")
     defer { try? FileManager.default.removeItem(at: directory) }
