@@ -35,13 +35,7 @@ KERNEL static inline float horizontal_sum(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-KERNEL static inline float half_at(const uint8_t *p) {
-    uint16_t bits;
-    memcpy(&bits, p, 2);
-    return _cvtsh_ss(bits);
-}
-
-KERNEL void lorag_quantize_i16(const float *x, long blocks, float *scales, int16_t *codes) {
+KERNEL void lorag_quantize_i16(const float *x, long blocks, float *scaleSums, int16_t *codes) {
     const __m256 sign = _mm256_set1_ps(-0.0f);
     for (long b = 0; b < blocks; b++) {
         const float *p = x + 32 * b;
@@ -53,7 +47,8 @@ KERNEL void lorag_quantize_i16(const float *x, long blocks, float *scales, int16
         h = _mm_max_ps(h, _mm_movehl_ps(h, h));
         h = _mm_max_ss(h, _mm_movehdup_ps(h));
         const float d = _mm_cvtss_f32(h) / 32767.0f;
-        scales[b] = d;
+        scaleSums[2 * b] = d;
+        scaleSums[2 * b + 1] = horizontal_sum(_mm256_add_ps(_mm256_add_ps(v0, v1), _mm256_add_ps(v2, v3)));
         const __m256 inv = _mm256_set1_ps(d != 0.0f ? 1.0f / d : 0.0f);
         // Round to nearest (ties to even); |x|/d ≤ 32767 keeps the codes in range. packs works
         // within 128-bit lanes, and the 64-bit permute puts the four-value groups back in order.
@@ -71,33 +66,45 @@ KERNEL static inline __m256 block16(__m256i wlo, __m256i whi, const int16_t *x) 
     return _mm256_cvtepi32_ps(p);
 }
 
-/// Q4_1 codes: value j is the low nibble of qs[j], value j+16 the high one.
+/// Q4_1 codes: value j is the low nibble of qs[j], value j+16 the high one. Widening the bytes
+/// to int16 first leaves each nibble pair in one lane: & 0x0F and >> 4 split it.
 KERNEL static inline __m256 q4_1_block16(const uint8_t *qs, const int16_t *x) {
-    const __m128i q = _mm_loadu_si128((const __m128i *)qs), low = _mm_set1_epi8(0x0F);
-    return block16(_mm256_cvtepu8_epi16(_mm_and_si128(q, low)),
-                   _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(q, 4), low)), x);
+    const __m256i w = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)qs));
+    return block16(_mm256_and_si256(w, _mm256_set1_epi16(0x0F)), _mm256_srli_epi16(w, 4), x);
+}
+
+/// Both scales of a Q4_1 block at once: [d, m] (two halves, converted together) times the
+/// activation's [scale, Σx] gives [d·scale, m·Σx].
+KERNEL static inline __m128 q4_1_scales(const uint8_t *block, const float *scaleSum) {
+    int32_t halves;
+    memcpy(&halves, block, 4);
+    const __m128 dm = _mm_cvtph_ps(_mm_cvtsi32_si128(halves));
+    return _mm_mul_ps(dm, _mm_castpd_ps(_mm_load_sd((const double *)scaleSum)));
 }
 
 KERNEL void lorag_rows_q4_1(const void *base, long rowStride, long firstRow, long endRow, long blocks,
-                     const float *scales, const int16_t *codes, const float *sums, float *y) {
+                            const float *scaleSums, const int16_t *codes, float *y) {
     for (long r = firstRow; r < endRow; r++) {
         const uint8_t *row = (const uint8_t *)base + r * rowStride;
-        // Two accumulators (even and odd blocks) halve the FMA latency chain.
+        // Two accumulators (even and odd blocks) halve the FMA latency chain; lane 1 of `minTerm`
+        // gathers the m·Σx terms (lane 0 collects unused d·scale products).
         __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-        float minTerm = 0;
+        __m128 minTerm = _mm_setzero_ps();
         long b = 0;
         for (; b + 1 < blocks; b += 2) {
             const uint8_t *k0 = row + 20 * b, *k1 = k0 + 20;
-            acc0 = _mm256_fmadd_ps(_mm256_set1_ps(half_at(k0) * scales[b]), q4_1_block16(k0 + 4, codes + 32 * b), acc0);
-            acc1 = _mm256_fmadd_ps(_mm256_set1_ps(half_at(k1) * scales[b + 1]), q4_1_block16(k1 + 4, codes + 32 * b + 32), acc1);
-            minTerm += half_at(k0 + 2) * sums[b] + half_at(k1 + 2) * sums[b + 1];
+            const __m128 s0 = q4_1_scales(k0, scaleSums + 2 * b), s1 = q4_1_scales(k1, scaleSums + 2 * b + 2);
+            acc0 = _mm256_fmadd_ps(_mm256_broadcastss_ps(s0), q4_1_block16(k0 + 4, codes + 32 * b), acc0);
+            acc1 = _mm256_fmadd_ps(_mm256_broadcastss_ps(s1), q4_1_block16(k1 + 4, codes + 32 * b + 32), acc1);
+            minTerm = _mm_add_ps(minTerm, _mm_add_ps(s0, s1));
         }
         if (b < blocks) {
             const uint8_t *k0 = row + 20 * b;
-            acc0 = _mm256_fmadd_ps(_mm256_set1_ps(half_at(k0) * scales[b]), q4_1_block16(k0 + 4, codes + 32 * b), acc0);
-            minTerm += half_at(k0 + 2) * sums[b];
+            const __m128 s0 = q4_1_scales(k0, scaleSums + 2 * b);
+            acc0 = _mm256_fmadd_ps(_mm256_broadcastss_ps(s0), q4_1_block16(k0 + 4, codes + 32 * b), acc0);
+            minTerm = _mm_add_ps(minTerm, s0);
         }
-        y[r] = horizontal_sum(_mm256_add_ps(acc0, acc1)) + minTerm;
+        y[r] = horizontal_sum(_mm256_add_ps(acc0, acc1)) + _mm_cvtss_f32(_mm_movehdup_ps(minTerm));
     }
 }
 
@@ -106,20 +113,27 @@ KERNEL static inline __m256 q8_0_block16(const uint8_t *qs, const int16_t *x) {
                    _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(qs + 16))), x);
 }
 
+/// A Q8_0 block's d times the activation's scale, broadcast.
+KERNEL static inline __m256 q8_0_scale(const uint8_t *block, const float *scaleSum) {
+    uint16_t half;
+    memcpy(&half, block, 2);
+    return _mm256_set1_ps(_cvtsh_ss(half) * scaleSum[0]);
+}
+
 KERNEL void lorag_rows_q8_0(const void *base, long rowStride, long firstRow, long endRow, long blocks,
-                     const float *scales, const int16_t *codes, float *y) {
+                            const float *scaleSums, const int16_t *codes, float *y) {
     for (long r = firstRow; r < endRow; r++) {
         const uint8_t *row = (const uint8_t *)base + r * rowStride;
         __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
         long b = 0;
         for (; b + 1 < blocks; b += 2) {
             const uint8_t *k0 = row + 34 * b, *k1 = k0 + 34;
-            acc0 = _mm256_fmadd_ps(_mm256_set1_ps(half_at(k0) * scales[b]), q8_0_block16(k0 + 2, codes + 32 * b), acc0);
-            acc1 = _mm256_fmadd_ps(_mm256_set1_ps(half_at(k1) * scales[b + 1]), q8_0_block16(k1 + 2, codes + 32 * b + 32), acc1);
+            acc0 = _mm256_fmadd_ps(q8_0_scale(k0, scaleSums + 2 * b), q8_0_block16(k0 + 2, codes + 32 * b), acc0);
+            acc1 = _mm256_fmadd_ps(q8_0_scale(k1, scaleSums + 2 * b + 2), q8_0_block16(k1 + 2, codes + 32 * b + 32), acc1);
         }
         if (b < blocks) {
             const uint8_t *k0 = row + 34 * b;
-            acc0 = _mm256_fmadd_ps(_mm256_set1_ps(half_at(k0) * scales[b]), q8_0_block16(k0 + 2, codes + 32 * b), acc0);
+            acc0 = _mm256_fmadd_ps(q8_0_scale(k0, scaleSums + 2 * b), q8_0_block16(k0 + 2, codes + 32 * b), acc0);
         }
         y[r] = horizontal_sum(_mm256_add_ps(acc0, acc1));
     }
@@ -130,22 +144,22 @@ KERNEL void lorag_rows_q8_0(const void *base, long rowStride, long firstRow, lon
 // Other architectures: no kernels; callers check availability first and never reach these.
 int lorag_quant_kernels_available(void) { return 0; }
 
-void lorag_quantize_i16(const float *x, long blocks, float *scales, int16_t *codes) {
-    (void)x; (void)blocks; (void)scales; (void)codes;
+void lorag_quantize_i16(const float *x, long blocks, float *scaleSums, int16_t *codes) {
+    (void)x; (void)blocks; (void)scaleSums; (void)codes;
     __builtin_trap();
 }
 
 void lorag_rows_q4_1(const void *base, long rowStride, long firstRow, long endRow, long blocks,
-                     const float *scales, const int16_t *codes, const float *sums, float *y) {
+                     const float *scaleSums, const int16_t *codes, float *y) {
     (void)base; (void)rowStride; (void)firstRow; (void)endRow; (void)blocks;
-    (void)scales; (void)codes; (void)sums; (void)y;
+    (void)scaleSums; (void)codes; (void)y;
     __builtin_trap();
 }
 
 void lorag_rows_q8_0(const void *base, long rowStride, long firstRow, long endRow, long blocks,
-                     const float *scales, const int16_t *codes, float *y) {
+                     const float *scaleSums, const int16_t *codes, float *y) {
     (void)base; (void)rowStride; (void)firstRow; (void)endRow; (void)blocks;
-    (void)scales; (void)codes; (void)y;
+    (void)scaleSums; (void)codes; (void)y;
     __builtin_trap();
 }
 

@@ -23,8 +23,10 @@ struct QuantizedActivationsTests {
         x.withUnsafeBufferPointer { a.quantize($0.baseAddress!, count: x.count) }
         #expect(a.count == 288)
         for b in 0..<9 {
-            let (scale, codes) = a.block(b)
+            let (scale, sum, codes) = a.block(b)
             let block = x[(32 * b)..<(32 * b + 32)]
+            let exactSum = block.reduce(0.0) { $0 + Double($1) }
+            #expect(abs(Double(sum) - exactSum) <= 1e-5 * block.reduce(0.0) { $0 + abs(Double($1)) }, "block \(b): sum \(sum)")
             let largest = block.map { abs($0) }.max()!
             #expect(scale == largest / 32767, "block \(b): scale \(scale)")
             for (j, value) in block.enumerated() {
@@ -55,7 +57,7 @@ struct QuantizedActivationsTests {
         for r in 3..<8 {
             var oracle = 0.0, exact = 0.0, magnitude = 0.0
             for b in 0..<blocks {
-                let (scale, codes) = a.block(b)
+                let (scale, _, codes) = a.block(b)
                 // Q4_1 keeps m·Σx exact: only d·q·x sees the activation's rounding.
                 let m = type == .q4_1 ? Double(Float(Float16(bitPattern: UInt16(bytes[r * stride + 20 * b + 2])
                     | UInt16(bytes[r * stride + 20 * b + 3]) << 8))) : 0

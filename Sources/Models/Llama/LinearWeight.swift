@@ -89,6 +89,50 @@ public final class LinearWeight: @unchecked Sendable {
         } else {
             matrix(out, input, work)
         }
+        addBiasAndAdapters(out, input, work)
+    }
+
+    /// outs[i] = input · layers[i]ᵀ (+ bias + adapters) for layers that read the same input (q, k
+    /// and v; gate and up). For one token with int16 products the input is quantised once and all
+    /// the layers' rows go to the worker pool in one hand-off, since each hand-off waits for the
+    /// slowest thread; otherwise each layer's `apply`.
+    static func apply(_ layers: [LinearWeight], _ outs: [MatrixView], _ input: MatrixView, _ work: LinearWorkspace) {
+        precondition(layers.count == outs.count, "\(layers.count) layers, \(outs.count) outputs")
+        guard input.rows == 1 && work.integerProducts
+                && layers.allSatisfy({ $0.integerRows != nil && $0.cols == input.cols }) else {
+            for (layer, out) in zip(layers, outs) { layer.apply(out, input, work) }
+            return
+        }
+        for (layer, out) in zip(layers, outs) {
+            precondition(out.rows == 1 && out.cols == layer.rows, "linear \(layer.rows)×\(layer.cols): out \(out.rows)×\(out.cols)")
+        }
+        let activations = work.activations, parts = work.pool.count
+        activations.quantize(input.base, count: input.cols)
+        let total = layers.reduce(0) { $0 + $1.rows }
+        work.pool.run { part in
+            // This part's share of all the layers' rows, stacked in order.
+            let first = total * part / parts, end = total * (part + 1) / parts
+            var offset = 0
+            for (layer, out) in zip(layers, outs) {
+                let lower = max(first, offset) - offset, upper = min(end, offset + layer.rows) - offset
+                if lower < upper, let (type, base, rowStride) = layer.integerRows {
+                    activations.dotRows(type, base: base, rowStride: rowStride, rows: lower..<upper, into: out.base)
+                }
+                offset += layer.rows
+            }
+        }
+        for (layer, out) in zip(layers, outs) { layer.addBiasAndAdapters(out, input, work) }
+    }
+
+    /// The quantised rows when `QuantizedActivations` has a kernel for their type.
+    private var integerRows: (GGMLType, UnsafeRawPointer, Int)? {
+        if case let .quantized(type, base, rowStride) = storage, QuantizedActivations.hasKernel(type) {
+            return (type, base, rowStride)
+        }
+        return nil
+    }
+
+    private func addBiasAndAdapters(_ out: MatrixView, _ input: MatrixView, _ work: LinearWorkspace) {
         if let bias { VectorMath.addRowBias(out, bias.data) }
         for path in adapters {
             let mid = MatrixView(base: work.lora.data, rows: input.rows, cols: path.rank)

@@ -35,9 +35,7 @@ final class LlamaAttention: @unchecked Sendable {
         // New keys and values go straight into the cache rows they occupy.
         let k = cache.keys.rows(position..<(position + t))
         let v = cache.values.rows(position..<(position + t))
-        query.apply(q, x, state.linear)
-        key.apply(k, x, state.linear)
-        value.apply(v, x, state.linear)
+        LinearWeight.apply([query, key, value], [q, k, v], x, state.linear)
         rope.forward(q, firstPosition: position)
         rope.forward(k, firstPosition: position)
 

@@ -19,8 +19,7 @@ final class LlamaMLP: @unchecked Sendable {
         let t = x.rows, ff = gate.rows
         let g = state.gate.matrix(rows: state.capacity, cols: ff).rows(0..<t)
         let u = state.up.matrix(rows: state.capacity, cols: ff).rows(0..<t)
-        gate.apply(g, x, state.linear)
-        up.apply(u, x, state.linear)
+        LinearWeight.apply([gate, up], [g, u], x, state.linear)
         Activations.swiglu(g.base, gate: g.base, up: u.base, count: t * ff)
         down.apply(out, g, state.linear)
     }

@@ -8,7 +8,7 @@
 
 import CQuantKernels
 
-/// One activation vector in int16 blocks (scales, codes, exact block sums), reused across products.
+/// One activation vector in int16 blocks (scales, exact block sums, codes), reused across products.
 public final class QuantizedActivations: @unchecked Sendable {
     /// Whether this CPU runs the integer kernels (x86-64 with AVX2, FMA and F16C).
     public static let isSupported = lorag_quant_kernels_available() != 0
@@ -22,25 +22,21 @@ public final class QuantizedActivations: @unchecked Sendable {
     public let capacity: Int
     /// Values of the vector last quantised (a multiple of 32).
     public private(set) var count = 0
-    /// Per block: the scale d (capacity / 32).
-    let scales: UnsafeMutablePointer<Float>
+    /// Per block: the scale d and Σ x (exact), side by side (2 · capacity / 32).
+    let scaleSums: UnsafeMutablePointer<Float>
     /// Per value: the code q, x ≈ d·q (capacity).
     let codes: UnsafeMutablePointer<Int16>
-    /// Per block: Σ x, exact (capacity / 32).
-    let sums: UnsafeMutablePointer<Float>
 
     public init(capacity: Int) {
         precondition(capacity % 32 == 0, "QuantizedActivations: capacity \(capacity) is not whole 32-value blocks")
         self.capacity = capacity
         let blocks = max(1, capacity / 32)
-        scales = .allocate(capacity: blocks)
-        sums = .allocate(capacity: blocks)
+        scaleSums = .allocate(capacity: 2 * blocks)
         codes = .allocate(capacity: 32 * blocks)
     }
 
     deinit {
-        scales.deallocate()
-        sums.deallocate()
+        scaleSums.deallocate()
         codes.deallocate()
     }
 
@@ -50,14 +46,13 @@ public final class QuantizedActivations: @unchecked Sendable {
         precondition(count % 32 == 0 && count <= capacity,
                      "QuantizedActivations: \(count) values, expected whole 32-value blocks up to \(capacity)")
         self.count = count
-        lorag_quantize_i16(x, count / 32, scales, codes)
-        QuantizedDot.blockSums(x, count: count, into: sums)
+        lorag_quantize_i16(x, count / 32, scaleSums, codes)
     }
 
     /// The scale and codes of block `b` of the vector last quantised (for tests).
-    public func block(_ b: Int) -> (scale: Float, codes: [Int16]) {
+    public func block(_ b: Int) -> (scale: Float, sum: Float, codes: [Int16]) {
         precondition(b >= 0 && b < count / 32, "QuantizedActivations: block \(b) of \(count / 32)")
-        return (scales[b], Array(UnsafeBufferPointer(start: codes + 32 * b, count: 32)))
+        return (scaleSums[2 * b], scaleSums[2 * b + 1], Array(UnsafeBufferPointer(start: codes + 32 * b, count: 32)))
     }
 
     /// y[r] = row r · x for r in `rows`, rows of `type` (see `hasKernel`) at `base + r · rowStride`,
@@ -68,9 +63,9 @@ public final class QuantizedActivations: @unchecked Sendable {
         let blocks = count / 32
         switch type {
         case .q4_1:
-            lorag_rows_q4_1(base, rowStride, rows.lowerBound, rows.upperBound, blocks, scales, codes, sums, y)
+            lorag_rows_q4_1(base, rowStride, rows.lowerBound, rows.upperBound, blocks, scaleSums, codes, y)
         default:
-            lorag_rows_q8_0(base, rowStride, rows.lowerBound, rows.upperBound, blocks, scales, codes, y)
+            lorag_rows_q8_0(base, rowStride, rows.lowerBound, rows.upperBound, blocks, scaleSums, codes, y)
         }
     }
 }
