@@ -6,12 +6,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-corpus="${1:-/work/shared/reference/bench/corpus_2000.jsonl}"
+corpus="${1:-$root/../shared/reference/bench/corpus_2000.jsonl}"
 threads="${2:-2}"
 batch="${3:-32}"
 model="$root/models/all-MiniLM-L6-v2"
 python="${LORAG_BENCH_PYTHON:-$root/Benchmarks/.venv/bin/python}"
-[ -x "$python" ] || python="/work/main/Benchmarks/.venv/bin/python"
 flags=(-c release -Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell)
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -26,7 +26,7 @@ model="${LORAG_GENERATE_MODEL:-$root/models/SmolLM2-135M-Instruct.Q4_1.gguf}"
 [ -f "$model" ] || { echo "compare.sh: $model is missing: run \`make models\`" >&2; exit 1; }
 # Venv of the reference tools: this checkout's, else the main checkout's (it takes ~20 minutes to build).
 venv="$root/Benchmarks/.venv"
-[ -x "$venv/bin/python" ] || venv="/work/main/Benchmarks/.venv"
+
 python="$venv/bin/python"
 
 cpu_flags=()
