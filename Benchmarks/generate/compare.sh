@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
 done
 model="${LORAG_GENERATE_MODEL:-$root/models/SmolLM2-135M-Instruct.Q4_1.gguf}"
 [ -f "$model" ] || { echo "compare.sh: $model is missing: run \`make models\`" >&2; exit 1; }
-# Venv of the reference tools: this checkout's, else the main checkout's (it takes ~20 minutes to build).
+# Venv of the reference tools (Benchmarks/setup-venv.sh; building it takes ~20 minutes).
 venv="$root/Benchmarks/.venv"
 
 python="$venv/bin/python"
