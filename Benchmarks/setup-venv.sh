@@ -11,7 +11,7 @@ pip=("$venv/bin/pip" install --quiet --disable-pip-version-check)
 
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 if [ ! -f "$venv/.python-tools" ]; then
-    "${pip[@]}" torch sentence-transformers transformers peft faiss-cpu numpy psutil safetensors
+    "${pip[@]}" torch sentence-transformers transformers peft faiss-cpu numpy psutil safetensors gguf
     touch "$venv/.python-tools"
 fi
 if [ "${LORAG_BENCH_SKIP_LLAMA_CPP:-0}" != 1 ] && [ ! -f "$venv/.llama-cpp" ]; then

@@ -22,10 +22,11 @@ bin=$root/.build/release/lora-train
 [ -x "$bin" ] || { echo "build first: swift build -c release --product lora-train" >&2; exit 1; }
 
 # {"text"} examples of about 600 characters (more than 128 tokens, so every one is cut to 128).
-python3 - "$root/DESIGN.md" "$work/texts.jsonl" <<'PY'
+# The repository's own prose (README.md and docs/) is the text.
+python3 - "$work/texts.jsonl" "$root/README.md" "$root"/docs/*.md <<'PY'
 import json, sys
-text = open(sys.argv[1]).read().replace("\n", " ")
-with open(sys.argv[2], "w") as f:
+text = " ".join(open(p).read() for p in sys.argv[2:]).replace("\n", " ")
+with open(sys.argv[1], "w") as f:
     for i in range(0, len(text) - 700, 700):
         f.write(json.dumps({"text": text[i:i + 700]}) + "\n")
 PY

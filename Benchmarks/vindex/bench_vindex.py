@@ -21,7 +21,6 @@ The ratios to report are at equal recall (pick the rows where both reach >= 0.95
 """
 import argparse, base64, json, os, subprocess, sys, time
 import numpy as np
-import faiss
 
 K = 10
 
@@ -83,6 +82,7 @@ def main():
     ap.add_argument("--n", type=int, default=100_000); ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--work", default="/tmp/lorag-bench-vindex")
     a = ap.parse_args()
+    import faiss  # here, so that recall.py can use this file's helpers without faiss
     faiss.omp_set_num_threads(2)
     os.makedirs(a.work, exist_ok=True)
     base, queries = make_data(a.set, a.n, a.queries)

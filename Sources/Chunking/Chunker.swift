@@ -3,9 +3,10 @@
 /// Preference order: whole sections, then paragraphs (blocks), then sentences (lines for code
 /// and tables), then words; a word larger than the limit is cut into the largest pieces that
 /// fit. Within each level, neighbouring units are packed greedily while they fit. Every size
-/// limit is checked on the exact text of the candidate chunk, so a tokenizer that is not
-/// additive over concatenation is still respected; sums of unit sizes are only used to avoid
-/// measuring candidates that cannot fit.
+/// limit is checked on the exact size of the candidate chunk: for tokens, from one tokenisation of
+/// the document where the counter declares its counts additive (`TokenSizes`), by exact counts of
+/// the candidate's text elsewhere; sums of unit sizes are only used to avoid measuring candidates
+/// that cannot fit.
 public struct Chunker: Sendable {
     public let options: ChunkingOptions
 
@@ -36,14 +37,22 @@ public struct Chunker: Sendable {
     private struct Run {
         let text: IndexedText
         let options: ChunkingOptions
+        /// Token counts of the document's stretches, with `.tokens`.
+        let tokens: TokenSizes?
+
+        init(text: IndexedText, options: ChunkingOptions) {
+            self.text = text
+            self.options = options
+            switch options.unit {
+            case .characters: tokens = nil
+            case let .tokens(counter): tokens = TokenSizes(text: text, counter: counter)
+            }
+        }
         /// The size pieces are packed to: the overlap added later must fit in the limit too.
         var max: Int { options.maxSize - options.overlap }
 
         func size(_ start: Int, _ end: Int) -> Int {
-            switch options.unit {
-            case .characters: return end - start
-            case let .tokens(count): return count(text.substring(start, end))
-            }
+            tokens?.size(start, end) ?? end - start
         }
 
         func spans(_ document: ExtractedDocument) -> [Span] {

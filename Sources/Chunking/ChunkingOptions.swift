@@ -4,7 +4,7 @@ public enum SizeUnit: Sendable {
     case characters
     /// Tokens of the embedding model, counted by the caller's tokenizer without special tokens
     /// ([CLS]/[SEP]): the limit is the model's sequence length minus those.
-    case tokens(@Sendable (Substring) -> Int)
+    case tokens(any TokenCounter)
 }
 
 /// Size limits for `Chunker`, all in `unit`.
@@ -43,7 +43,7 @@ public struct ChunkingOptions: Sendable {
     public func size(of text: Substring) -> Int {
         switch unit {
         case .characters: return text.unicodeScalars.count
-        case let .tokens(count): return count(text)
+        case let .tokens(counter): return counter.count(text)
         }
     }
 }

@@ -1,32 +1,45 @@
-/// A text addressed by Unicode scalar offset: the string plus the index of every scalar, so that
-/// slicing and looking at a scalar by offset take constant time.
+/// A text addressed by Unicode scalar offset: the string, its scalars and the index of every
+/// scalar, so that slicing and looking at a scalar by offset take constant time (the scalars are
+/// kept decoded because the chunker looks at each of them several times).
 struct IndexedText {
     let text: String
     private let indices: [String.Index]  // count + 1 entries; the last is endIndex
+    private let scalars: [Unicode.Scalar]
 
     init(_ text: String) {
         self.text = text
         var indices: [String.Index] = []
+        var scalars: [Unicode.Scalar] = []
         indices.reserveCapacity(text.utf8.count + 1)
-        let scalars = text.unicodeScalars
-        var i = scalars.startIndex
-        while i < scalars.endIndex {
+        scalars.reserveCapacity(text.utf8.count)
+        let view = text.unicodeScalars
+        var i = view.startIndex
+        while i < view.endIndex {
             indices.append(i)
-            i = scalars.index(after: i)
+            scalars.append(view[i])
+            i = view.index(after: i)
         }
-        indices.append(scalars.endIndex)
+        indices.append(view.endIndex)
         self.indices = indices
+        self.scalars = scalars
     }
 
-    var count: Int { indices.count - 1 }
+    var count: Int { scalars.count }
 
-    subscript(offset: Int) -> Unicode.Scalar { text.unicodeScalars[indices[offset]] }
+    subscript(offset: Int) -> Unicode.Scalar { scalars[offset] }
 
     func substring(_ start: Int, _ end: Int) -> Substring {
         Substring(text.unicodeScalars[indices[start]..<indices[end]])
     }
 
-    func isWhitespace(_ offset: Int) -> Bool { self[offset].properties.isWhitespace }
+    func isWhitespace(_ offset: Int) -> Bool { Self.isWhitespace(scalars[offset]) }
+
+    /// Unicode White_Space, with ASCII (most of any text) answered without the property tables.
+    static func isWhitespace(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x80 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
+        return s.properties.isWhitespace
+    }
 
     /// Sentences in [start, end): a sentence ends after ".", "!", "?" (or the CJK full stops)
     /// and any closing quotes or brackets, when whitespace follows. Each range is trimmed.
@@ -38,7 +51,7 @@ struct IndexedText {
         while i < end {
             let scalar = self[i]
             if sentenceStart == nil {
-                if !scalar.properties.isWhitespace { sentenceStart = i }
+                if !Self.isWhitespace(scalar) { sentenceStart = i }
                 i += 1
                 continue
             }

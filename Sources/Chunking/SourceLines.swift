@@ -6,13 +6,13 @@ struct SourceLine {
     var end: Int
     var text: Substring
 
-    var isBlank: Bool { text.unicodeScalars.allSatisfy { $0.properties.isWhitespace } }
+    var isBlank: Bool { text.unicodeScalars.allSatisfy { IndexedText.isWhitespace($0) } }
 
     /// Offsets of the line with surrounding whitespace removed (nil when blank).
     var trimmedRange: (start: Int, end: Int)? {
         let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return nil }
+        guard let first = scalars.firstIndex(where: { !IndexedText.isWhitespace($0) }),
+              let last = scalars.lastIndex(where: { !IndexedText.isWhitespace($0) }) else { return nil }
         let leading = scalars.distance(from: scalars.startIndex, to: first)
         let trailing = scalars.distance(from: last, to: scalars.endIndex) - 1
         return (start + leading, end - trailing)

@@ -103,6 +103,17 @@ struct BertPreTokenizer: Sendable {
         return Array(String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars)
     }
 
+    /// Whether `s` always ends a word and yields nothing itself: whitespace that survives cleaning.
+    /// The other Unicode White_Space scalars (VT, FF, NEL) are controls that cleaning drops, so
+    /// the words on either side of them join ("un\u{0C}able" is the word "unable").
+    func separates(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x20, 0x09, 0x0A, 0x0D: return true
+        case 0..<0x80: return false
+        default: return s.properties.isWhitespace && !(cleanText && Self.isControl(s))
+        }
+    }
+
     /// Whitespace as Hugging Face's BERT code sees it: tab, LF, CR and Unicode White_Space.
     static func isWhitespace(_ s: Unicode.Scalar) -> Bool {
         switch s.value {

@@ -10,6 +10,9 @@ struct SpecialTokenMatcher: Sendable {
 
     /// Literals grouped by their first scalar, longest first within a group.
     private let byFirstScalar: [Unicode.Scalar: [Literal]]
+    /// Bit `v` set when an ASCII scalar `v` starts a literal: most scalars of a text are ASCII and
+    /// start none, and this answers them without hashing.
+    private let asciiFirsts: (low: UInt64, high: UInt64)
 
     var isEmpty: Bool { byFirstScalar.isEmpty }
 
@@ -20,8 +23,13 @@ struct SpecialTokenMatcher: Sendable {
             guard let first = scalars.first else { continue }
             groups[first, default: []].append(Literal(scalars: scalars, id: id))
         }
-        for key in groups.keys { groups[key]!.sort { $0.scalars.count > $1.scalars.count } }
+        var asciiFirsts: (low: UInt64, high: UInt64) = (0, 0)
+        for key in groups.keys {
+            groups[key]!.sort { $0.scalars.count > $1.scalars.count }
+            if key.value < 64 { asciiFirsts.low |= 1 << key.value } else if key.value < 128 { asciiFirsts.high |= 1 << (key.value - 64) }
+        }
         byFirstScalar = groups
+        self.asciiFirsts = asciiFirsts
     }
 
     /// Calls `text` for every stretch of ordinary text and `special` for every special token, in
@@ -31,6 +39,11 @@ struct SpecialTokenMatcher: Sendable {
         var i = 0
         let n = scalars.count
         while i < n {
+            let v = scalars[i].value
+            if v < 128 && (v < 64 ? asciiFirsts.low >> v : asciiFirsts.high >> (v - 64)) & 1 == 0 {
+                i += 1
+                continue
+            }
             if let candidates = byFirstScalar[scalars[i]],
                let match = candidates.first(where: { Self.matches($0.scalars, scalars, at: i) }) {
                 if start < i { text(start..<i) }

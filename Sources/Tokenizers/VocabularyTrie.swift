@@ -1,8 +1,15 @@
 /// A prefix tree over the Unicode scalars of a vocabulary, for greedy longest-match lookup without
-/// building a string for every candidate piece. Nodes are integers; edges live in one dictionary
+/// building a string for every candidate piece. Nodes are integers; edges live in one hash table
 /// keyed by (node, scalar), terminal nodes carry the token id.
+///
+/// The table is open-addressed with a multiplicative hash rather than a `Dictionary`: a lookup is
+/// made for every scalar of every word, and Swift's seeded SipHash made those lookups most of
+/// WordPiece's time.
 struct VocabularyTrie: Sendable {
-    private var edges: [Int: Int32] = [:]
+    /// Edge keys (`key(node, scalar)`, -1 for an empty slot) and the child nodes they lead to.
+    private var keys: [Int] = Array(repeating: -1, count: 1024)
+    private var children: [Int32] = Array(repeating: 0, count: 1024)
+    private var edgeCount = 0
     private var tokenIDs: [Int32] = [-1]
 
     static let root = 0
@@ -12,13 +19,12 @@ struct VocabularyTrie: Sendable {
     mutating func insert(_ token: String, id: Int) {
         var node = Self.root
         for s in token.unicodeScalars {
-            let key = Self.key(node, s)
-            if let next = edges[key] {
-                node = Int(next)
+            if let next = child(node, s) {
+                node = next
             } else {
                 let next = tokenIDs.count
                 tokenIDs.append(-1)
-                edges[key] = Int32(next)
+                addEdge(Self.key(node, s), to: next)
                 node = next
             }
         }
@@ -28,7 +34,15 @@ struct VocabularyTrie: Sendable {
     /// The node reached from `node` along `s`, or nil.
     @inline(__always)
     func child(_ node: Int, _ s: Unicode.Scalar) -> Int? {
-        edges[Self.key(node, s)].map { Int($0) }
+        let key = Self.key(node, s)
+        let mask = keys.count - 1
+        var slot = Self.slot(key, mask)
+        while true {
+            let found = keys[slot]
+            if found == key { return Int(children[slot]) }
+            if found < 0 { return nil }
+            slot = (slot + 1) & mask
+        }
     }
 
     /// The node reached from `node` along all of `text`, or nil.
@@ -60,6 +74,34 @@ struct VocabularyTrie: Sendable {
             if let id = tokenID(node) { best = (id, i) }
         }
         return best
+    }
+
+    /// Adds an edge that is not in the table, doubling the table to keep it at most half full.
+    private mutating func addEdge(_ key: Int, to node: Int) {
+        if (edgeCount + 1) * 2 > keys.count {
+            let oldKeys = keys, oldChildren = children
+            keys = Array(repeating: -1, count: oldKeys.count * 2)
+            children = Array(repeating: 0, count: oldKeys.count * 2)
+            for (k, c) in zip(oldKeys, oldChildren) where k >= 0 { place(k, c) }
+        }
+        place(key, Int32(node))
+        edgeCount += 1
+    }
+
+    private mutating func place(_ key: Int, _ node: Int32) {
+        let mask = keys.count - 1
+        var slot = Self.slot(key, mask)
+        while keys[slot] >= 0 { slot = (slot + 1) & mask }
+        keys[slot] = key
+        children[slot] = node
+    }
+
+    /// Fibonacci hashing: the key times 2^64/φ; the product's upper half depends on every bit of
+    /// the key below it, so neighbouring nodes and scalars spread over the table.
+    @inline(__always)
+    private static func slot(_ key: Int, _ mask: Int) -> Int {
+        let h = UInt64(bitPattern: Int64(key)) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: h >> 32) & mask
     }
 
     @inline(__always)

@@ -35,6 +35,9 @@ public struct WordPieceTokenizer: Sendable {
     private let continuationNode: Int?
     private let preTokenizer: BertPreTokenizer
     private let specials: SpecialTokenMatcher
+    /// Whether some special token holds a scalar the pre-tokenizer splits at, so that a match could
+    /// span what would otherwise separate words.
+    private let specialsSpanWords: Bool
 
     /// - Parameters:
     ///   - vocabulary: token strings by id.
@@ -66,8 +69,10 @@ public struct WordPieceTokenizer: Sendable {
         self.specials = SpecialTokenMatcher(try specialTokens.map { ($0, try id($0, "special")) })
         self.trie = trie
         self.continuationNode = trie.walk(VocabularyTrie.root, continuingSubwordPrefix)
-        self.preTokenizer = BertPreTokenizer(cleanText: cleanText, handleChineseChars: handleChineseChars,
-                                             stripAccents: stripAccents ?? lowercase, lowercase: lowercase)
+        let preTokenizer = BertPreTokenizer(cleanText: cleanText, handleChineseChars: handleChineseChars,
+                                            stripAccents: stripAccents ?? lowercase, lowercase: lowercase)
+        self.preTokenizer = preTokenizer
+        self.specialsSpanWords = specialTokens.contains { $0.unicodeScalars.contains(where: preTokenizer.separates) }
         self.maxInputCharsPerWord = maxInputCharsPerWord
         self.maxLength = max(2, maxLength)
     }
@@ -96,6 +101,15 @@ public struct WordPieceTokenizer: Sendable {
         var count = 0
         forEachToken(text) { _, _ in count += 1 }
         return count
+    }
+
+    /// Whether counts add up across `scalar`: for texts `a`, `b` and a non-empty run `s` of such
+    /// scalars, `count(a + s + b) == count(a) + count(b)`. True for the whitespace the
+    /// pre-tokenizer splits at (its cleaning drops VT, FF and NEL instead, joining their
+    /// neighbours): every token lies inside one word, and a word's pieces depend on that word only.
+    /// False for every scalar when a special token spans such whitespace.
+    public func separatesWords(_ scalar: Unicode.Scalar) -> Bool {
+        !specialsSpanWords && preTokenizer.separates(scalar)
     }
 
     /// The wordpieces of `text` with their ranges of original scalars, in order.

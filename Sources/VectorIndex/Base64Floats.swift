@@ -1,7 +1,7 @@
 // Embeddings sent as base64 of little-endian float32 (`embed --encoding base64`, as OpenAI's
 // API does): decoding per RFC 4648 section 4, padding optional, no whitespace.
 
-enum Base64Floats {
+public enum Base64Floats {
     private static let table: [Int8] = {
         var t = [Int8](repeating: -1, count: 256)
         for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
@@ -9,6 +9,14 @@ enum Base64Floats {
         }
         return t
     }()
+
+    /// The floats encoded by `text`; `item` names where it came from in the error.
+    public static func decode(_ text: String, item: String) throws(VectorIndexError) -> [Float] {
+        switch decode(text) {
+        case let .success(values): return values
+        case let .failure(problem): throw .invalidVector(item: item, reason: problem.text)
+        }
+    }
 
     /// The floats encoded by `text`, or a reason why it is not base64 of a float32 array.
     static func decode(_ text: String) -> Result<[Float], DecodingProblem> {

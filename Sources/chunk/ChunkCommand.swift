@@ -213,7 +213,7 @@ struct ChunkCommand: ToolCommand {
             }
             // The model's own limit: its maximum sequence length less [CLS] and [SEP].
             let limit = maxTokens ?? (tokenizer.maxLength - 2)
-            return try ChunkingOptions(unit: .tokens({ tokenizer.count(String($0)) }), maxSize: limit,
+            return try ChunkingOptions(unit: .tokens(WordPieceTokenCounter(tokenizer: tokenizer)), maxSize: limit,
                                        overlap: overlap, minSize: minTokens ?? 0)
         } catch let error as ChunkingError {
             throw ToolError.usage(error.description)

@@ -53,7 +53,7 @@ struct LoraTrain: ToolCommand {
     @Option(name: .long, help: "Passes over the training examples.")
     var epochs: Int = 3
 
-    @Option(name: .long, help: "Start from this PEFT adapter folder instead of PEFT's initialisation.")
+    @Option(name: .long, help: "Start from this adapter (PEFT folder or GGUF LoRA file) instead of PEFT's initialisation.")
     var `init`: String?
 
     @Option(name: .long, help: "Continue from a checkpoint folder (OUT/checkpoint of an earlier run).")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LoragBasics
+import TensorCore
 import ToolSupport
 import VectorIndex
 #if canImport(Glibc)
@@ -13,8 +14,11 @@ struct Retrieve: ToolCommand {
         abstract: "Answer queries (plain text or JSONL lines) from one or more index files.",
         discussion: """
             Each input line is a query: plain text, or JSON {"query": ..., "id"?: ..., "k"?: ...}. \
-            A JSON query may carry its own "embedding" (and "embedding_model"). Writes one record \
-            per query: the query's fields plus "hits", each hit the stored record with its "score".
+            Dense and hybrid search embed the query text with the model the index records (found \
+            by --model, $LORAG_EMBED_MODEL or models/; another model is an error). A JSON query may \
+            instead carry its own "embedding" (numbers or base64 float32, and "embedding_model"). \
+            Writes one record per query: the query's fields plus "hits", each hit the stored \
+            record with its "score".
             """)
 
     @Argument(help: "Files of queries (default: stdin).")
@@ -47,8 +51,11 @@ struct Retrieve: ToolCommand {
     @Option(name: .customLong("bm25-weight"), help: "Weight of the BM25 list in hybrid fusion.")
     var bm25Weight: Float = 1
 
-    @Option(name: .long, help: "Embedding model folder (must match the index).")
+    @Option(name: .long, help: "Embedding model folder (default: $LORAG_EMBED_MODEL or models/all-MiniLM-L6-v2; must match the index).")
     var model: String?
+
+    @Option(name: .long, help: "Text put before every query before embedding, e.g. \"query: \" for e5 models.")
+    var prefix: String = ""
 
     @Option(name: .long, help: "Queries answered together (one matrix product for --exact); 1 answers each on its own.")
     var batch: Int = 256
@@ -64,6 +71,7 @@ struct Retrieve: ToolCommand {
     }
 
     func run() throws {
+        if let threads = common.threads { Threads.set(threads) }
         var options = SearchOptions()
         options.mode = SearchMode(rawValue: mode)!
         options.k = k
@@ -81,6 +89,8 @@ struct Retrieve: ToolCommand {
             throw ToolError.badData("\(path) holds embeddings of \(shard.model ?? "an unnamed model") (dimension \(shard.dim)), "
                                     + "but \(index[0]) holds \(shards[0].model ?? "an unnamed model") (dimension \(shards[0].dim))", at: nil)
         }
+        let encoder = QueryEncoder(indexModel: shards[0].model, indexDimension: shards[0].dim,
+                                   explicitModel: model, prefix: prefix)
         let opened = monotonicSeconds()
         let lines = LineReader(paths: inputs)
         var pending: [Query] = []
@@ -88,12 +98,12 @@ struct Retrieve: ToolCommand {
         while let line = try lines.nextLine() {
             if let query = try Query(line: line, defaultK: k, at: lines.location) { pending.append(query) }
             if pending.count == batch {
-                try answer(pending, shards, options)
+                try answer(pending, shards, encoder, options)
                 answered += pending.count
                 pending.removeAll()
             }
         }
-        try answer(pending, shards, options)
+        try answer(pending, shards, encoder, options)
         answered += pending.count
         if common.progress {
             let seconds = monotonicSeconds() - opened
@@ -102,21 +112,25 @@ struct Retrieve: ToolCommand {
         }
     }
 
-    private func answer(_ batch: [Query], _ shards: [KnowledgeBase], _ options: SearchOptions) throws {
+    private func answer(_ batch: [Query], _ shards: [KnowledgeBase], _ encoder: QueryEncoder,
+                        _ options: SearchOptions) throws {
         guard !batch.isEmpty else { return }
         var vectors: [Float]?
         if options.mode != .bm25 {
+            // The texts without embeddings go through the encoder together: one forward pass per
+            // encoder batch, and the whole query matrix then meets the index in one product.
+            let toEmbed = batch.indices.filter { batch[$0].embedding == nil }
+            let embedded = toEmbed.isEmpty ? [] : try encoder.embed(toEmbed.map { batch[$0].text })
+            var embeddingOf: [Int: [Float]] = [:]
+            for (q, embedding) in zip(toEmbed, embedded) { embeddingOf[q] = embedding }
             vectors = []
-            for query in batch {
-                guard let embedding = query.embedding else {
-                    throw ToolError.failure("\(query.location): \(options.mode.rawValue) search needs the query's embedding; "
-                                            + "this build of retrieve does not embed text yet, so give \"embedding\" in JSONL "
-                                            + "queries or use --mode bm25")
+            vectors!.reserveCapacity(batch.count * shards[0].dim)
+            for (q, query) in batch.enumerated() {
+                if let model = query.model, let indexModel = shards[0].model, !QueryEncoder.sameModel(model, indexModel) {
+                    throw ToolError.badData("query embedded with \(model), but the index holds embeddings of \(indexModel)",
+                                            at: query.location)
                 }
-                if let model = query.model, model != shards[0].model {
-                    throw ToolError.badData("query embedded with \(model), but the index holds embeddings of "
-                                            + "\(shards[0].model ?? "an unnamed model")", at: query.location)
-                }
+                let embedding = query.embedding ?? embeddingOf[q]!
                 guard embedding.count == shards[0].dim else {
                     throw ToolError.badData("query embedding has dimension \(embedding.count), expected \(shards[0].dim)",
                                             at: query.location)
@@ -178,6 +192,15 @@ struct Query {
             k = n
         }
         embedding = parsed.floats
+        switch record["embedding"] {
+        case nil: break
+        case let .string(text)?:
+            do { embedding = try Base64Floats.decode(text, item: "\"embedding\"") } catch {
+                throw .badData(error.description, at: location)
+            }
+        case let value?:
+            throw .badData("\"embedding\" is \(value.kindName), expected an array of numbers or a base64 string", at: location)
+        }
         if case let .string(model)? = record.removeValue(forKey: "embedding_model") { self.model = model }
         _ = record.removeValue(forKey: "embedding")
         self.record = record

@@ -21,6 +21,47 @@ import Testing
     return count
 }
 
+/// `countWordsAndPunctuation` as a counter that declares its additivity across whitespace and
+/// reports where its tokens start, as the real WordPiece counter does.
+struct WordsAndPunctuation: TokenCounter {
+    func count(_ text: Substring) -> Int { countWordsAndPunctuation(text) }
+
+    func separates(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isWhitespace }
+
+    func forEachTokenStart(_ text: Substring, _ body: (Int) -> Void) {
+        var inWord = false
+        for (offset, scalar) in text.unicodeScalars.enumerated() {
+            if scalar.properties.isWhitespace {
+                inWord = false
+            } else if scalar.properties.generalCategory.isPunctuation {
+                body(offset)
+                inWord = false
+            } else if !inWord {
+                body(offset)
+                inWord = true
+            }
+        }
+    }
+}
+
+/// The counts of `counter` with no separator declared: every size is counted on its exact text.
+/// The oracle for the chunker's sums.
+struct Exact: TokenCounter {
+    let counter: any TokenCounter
+    func count(_ text: Substring) -> Int { counter.count(text) }
+}
+
+/// Like BERT's cleaning of form feeds: U+000C is whitespace to the chunker but dropped by this
+/// counter, so the words on either side of it count as one. Its separators are the other
+/// whitespace; token starts come from the protocol's default (one count per word).
+struct FormFeedJoins: TokenCounter {
+    func count(_ text: Substring) -> Int {
+        countWordsAndPunctuation(Substring(String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != "\u{0C}" }))))
+    }
+
+    func separates(_ scalar: Unicode.Scalar) -> Bool { scalar != "\u{0C}" && scalar.properties.isWhitespace }
+}
+
 extension Unicode.GeneralCategory {
     var isPunctuation: Bool {
         switch self {
@@ -93,7 +134,7 @@ func checkInvariants(_ chunks: [Chunk], of document: ExtractedDocument, max: Int
     @Test func longSentenceFallsBackToWordsAndLongWordIsCut() throws {
         let word = String(repeating: "w", count: 25)
         let document = Self.document(["a b c d e f g h i j \(word)"])
-        let chunker = Chunker(options: try ChunkingOptions(unit: .tokens(countWordsAndPunctuation), maxSize: 4))
+        let chunker = Chunker(options: try ChunkingOptions(unit: .tokens(WordsAndPunctuation()), maxSize: 4))
         let chunks = chunker.chunks(of: document, docID: "d")
         #expect(chunks.map(\.text) == ["a b c d", "e f g h", "i j " + word])  // a word is one token here
         let chars = Chunker(options: try ChunkingOptions(unit: .characters, maxSize: 10))
@@ -145,13 +186,59 @@ func checkInvariants(_ chunks: [Chunk], of document: ExtractedDocument, max: Int
 
     @Test func overlapRepeatsWholeWordsOfThePreviousChunk() throws {
         let document = Self.document(["one two three four five six seven eight nine ten"])
-        let chunker = Chunker(options: try ChunkingOptions(unit: .tokens(countWordsAndPunctuation), maxSize: 4, overlap: 2))
+        let chunker = Chunker(options: try ChunkingOptions(unit: .tokens(WordsAndPunctuation()), maxSize: 4, overlap: 2))
         let chunks = chunker.chunks(of: document, docID: "d")
         #expect(chunks.map(\.text) == [
             "one two", "one two three four", "three four five six", "five six seven eight",
             "seven eight nine ten",
         ])
         checkInvariants(chunks, of: document, max: 4, size: countWordsAndPunctuation)
+    }
+
+    /// Sizes from one tokenisation per document (sums over words, exact counts of cut words) give
+    /// the same chunks as counting every candidate's exact text, on random texts mixing the
+    /// counter's separators with whitespace it does not separate at (form feed), long words that
+    /// must be cut, and punctuation; for several limits, overlaps and smallest sizes.
+    @Test func sizesFromOneTokenisationEqualExactCounts() throws {
+        var random = SplitMix64(seed: 7)
+        let words = ["alpha", "be", "x", "Über", "中文", ".", ",", "word.word", "e.g.", "supercalifragilistic"]
+        let gaps = [" ", " ", " ", "  ", "\n", "\n\n", "\u{0C}", "\u{A0}", "\t", " \u{0C} "]
+        var differences = 0
+        for _ in 0..<200 {
+            var text = ""
+            for _ in 0..<Int(random.next() % 120) {
+                text += words[Int(random.next() % UInt64(words.count))]
+                text += gaps[Int(random.next() % UInt64(gaps.count))]
+            }
+            let document = PlainTextReader.extract(text)
+            let maxSize = 2 + Int(random.next() % 12)
+            let overlap = Int(random.next() % UInt64(maxSize / 2 + 1))
+            let minSize = Int(random.next() % 3)
+            for counter in [WordsAndPunctuation() as any TokenCounter, FormFeedJoins()] {
+                let fast = Chunker(options: try ChunkingOptions(unit: .tokens(counter), maxSize: maxSize,
+                                                               overlap: overlap, minSize: minSize))
+                let exact = Chunker(options: try ChunkingOptions(unit: .tokens(Exact(counter: counter)),
+                                                                maxSize: maxSize, overlap: overlap, minSize: minSize))
+                let chunks = fast.chunks(of: document, docID: "r")
+                if chunks != exact.chunks(of: document, docID: "r") { differences += 1 }
+                // A cut word's single scalar may be over a tiny limit; everything else fits.
+                for chunk in chunks where chunk.text.unicodeScalars.count > 1 {
+                    #expect(counter.count(Substring(chunk.text)) <= maxSize, "\(chunk.text.debugDescription) over \(maxSize)")
+                }
+            }
+        }
+        #expect(differences == 0)
+    }
+
+    /// A form feed joins its neighbours for `FormFeedJoins`: "b\u{0C}c" is one token, which the
+    /// document's tokenisation places at "b". The word "c" alone is still one token, so "c d e"
+    /// (three tokens, not the two that subtracting token starts would say) is not one chunk.
+    @Test func aWordJoinedToItsNeighbourIsCountedOnItsOwnText() throws {
+        let document = Self.document(["a b\u{0C}c d e"])
+        for counter in [FormFeedJoins() as any TokenCounter, Exact(counter: FormFeedJoins())] {
+            let chunker = Chunker(options: try ChunkingOptions(unit: .tokens(counter), maxSize: 2))
+            #expect(chunker.chunks(of: document, docID: "d").map(\.text) == ["a b", "c d", "e"])
+        }
     }
 
     @Test func optionsAreValidated() {
@@ -163,5 +250,19 @@ func checkInvariants(_ chunks: [Chunk], of document: ExtractedDocument, max: Int
     @Test func noChunksForEmptyDocuments() throws {
         let chunker = Chunker(options: try ChunkingOptions(unit: .characters, maxSize: 10))
         #expect(chunker.chunks(of: try Fixtures.read("empty.html"), docID: "e").isEmpty)
+    }
+}
+
+/// A small deterministic generator for the random texts (Steele, Lea and Flood's SplitMix64).
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

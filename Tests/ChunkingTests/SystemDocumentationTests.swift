@@ -25,12 +25,17 @@ import Testing
         let files = try Self.documents(under: root)
         if root.contains("python") { #expect(files.count >= 530) }
         let reader = DocumentReader()
-        let byTokens = Chunker(options: try ChunkingOptions(unit: .tokens(countWordsAndPunctuation),
+        let byTokens = Chunker(options: try ChunkingOptions(unit: .tokens(WordsAndPunctuation()),
                                                            maxSize: 254, overlap: 16, minSize: 32))
+        // The oracle for the sums: every size counted on its exact text.
+        let byExactTokens = Chunker(options: try ChunkingOptions(unit: .tokens(Exact(counter: WordsAndPunctuation())),
+                                                                maxSize: 254, overlap: 16, minSize: 32))
         let byChars = Chunker(options: try ChunkingOptions(unit: .characters, maxSize: 1000, minSize: 100))
         var chunkCount = 0
         for file in files {
             let document = try reader.read(path: file.path, format: file.format, source: file.docID)
+            #expect(byTokens.chunks(of: document, docID: file.docID) == byExactTokens.chunks(of: document, docID: file.docID),
+                    "\(file.docID): sums of token counts chunk as exact counts do")
             for chunker in [byTokens, byChars] {
                 let chunks = chunker.chunks(of: document, docID: file.docID)
                 let max = chunker.options.maxSize

@@ -106,6 +106,26 @@ struct TrainingGradientTests {
         }
     }
 
+    /// Loading goes through LoRAAdapter (generate's reader); an adapter whose blocks adapt
+    /// different projections is readable for inference but not trainable as one set of pairs.
+    @Test func adapterWithAPairMissingInOneBlockIsRefused() throws {
+        let model = try LlamaTestFiles.smolLM()
+        let adapter = hashedAdapter(model)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("peft-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var writer = SafetensorsWriter(metadata: ["format": "pt"])
+        for (key, tensor) in PEFTAdapterFolder.tensors(adapter, for: model) where !key.contains("layers.7.mlp.up_proj") {
+            try writer.add(name: key, floats: tensor.toArray(), shape: tensor.shape)
+        }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try writer.write(toPath: folder + "/adapter_model.safetensors")
+        let config = PEFTAdapterFolder.configJSON(adapter, baseModelName: "SmolLM2-135M-Instruct")
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: folder + "/adapter_config.json"))
+        #expect(try LoRAAdapter.load(path: folder, for: model).entries.count == 209)
+        let error = #expect(throws: TrainingError.self) { try PEFTAdapterFolder.load(folder, for: model) }
+        #expect(error?.description.contains("blk.7.ffn_up") == true, "\(String(describing: error))")
+    }
+
     @Test func adamWMatchesTorchsFormula() throws {
         let model = try tinyLlama()
         let adapter = TrainableAdapter(configuration: model.configuration, rank: 1, alpha: 1, targets: [.query])

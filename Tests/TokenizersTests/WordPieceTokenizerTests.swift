@@ -95,3 +95,47 @@ import Tokenizers
         }
     }
 }
+
+/// `separatesWords`: the chunker sums token counts across exactly these scalars.
+@Suite struct WordPieceSeparatorTests {
+    static let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "un", "##able", "able", "a", "b", "##b",
+                             "中", "!", "cafe", "x"]
+
+    /// Every scalar declared a separator adds up (and is no token itself) between words, accented
+    /// words, CJK, punctuation, special tokens and unknown words; every White_Space scalar that
+    /// cleaning drops (VT, FF, NEL) is not declared, and indeed joins its neighbours.
+    @Test func countsAddUpAcrossSeparators() throws {
+        let tokenizer = try WordPieceTokenizer(vocabulary: Self.vocabulary)
+        let words = ["un", "able", "unable", "Café", "中中", "a!b", "[SEP]", "zzz", ""]
+        let whitespace = (0...0x3000 as ClosedRange<UInt32>).compactMap(Unicode.Scalar.init).filter { $0.properties.isWhitespace }
+        var separators: [Unicode.Scalar] = []
+        for s in whitespace + ["a", "\u{0}", "\u{200B}", "\u{FFFD}", "!"] where tokenizer.separatesWords(s) {
+            separators.append(s)
+            #expect(tokenizer.count(String(s)) == 0)
+            for left in words {
+                for right in words {
+                    let joined = left + String(s) + String(s) + right
+                    #expect(tokenizer.count(joined) == tokenizer.count(left) + tokenizer.count(right),
+                            "\(joined.debugDescription)")
+                }
+            }
+        }
+        #expect(Set(separators) == Set(whitespace).subtracting(["\u{0B}", "\u{0C}", "\u{85}"]))
+        for s: Unicode.Scalar in ["\u{0B}", "\u{0C}", "\u{85}"] {
+            // "ca" and "fe" are one [UNK] each; joined they are "cafe", one token.
+            #expect(tokenizer.count("ca" + String(s) + "fe") == 1)
+            #expect(tokenizer.count("ca") + tokenizer.count("fe") == 2)
+        }
+    }
+
+    /// A special token that holds a space could match across what would otherwise be two words:
+    /// then no scalar is declared a separator.
+    @Test func aSpecialTokenWithASpaceDeclaresNoSeparator() throws {
+        let plain = try WordPieceTokenizer(vocabulary: Self.vocabulary + ["[two words]"])
+        #expect(plain.separatesWords(" "))
+        let spanning = try WordPieceTokenizer(vocabulary: Self.vocabulary + ["[two words]"],
+                                              specialTokens: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "[two words]"])
+        #expect(spanning.count("[two words]") == 1)
+        #expect(!spanning.separatesWords(" ") && !spanning.separatesWords("\n"))
+    }
+}

@@ -1,4 +1,5 @@
-// PEFT's adapter folder (adapter_config.json + adapter_model.safetensors), read and written.
+// PEFT's adapter folder (adapter_config.json + adapter_model.safetensors): written here, read
+// through LoRAAdapter.
 
 import Foundation
 import ModelFiles
@@ -15,53 +16,16 @@ public enum PEFTAdapterFolder {
     public static let configName = "adapter_config.json"
     public static let weightsName = "adapter_model.safetensors"
 
-    /// Whether the model's q/k rows are in llama.cpp's permuted order.
+    /// Whether the model's q/k rows are in llama.cpp's permuted order: the rule `LoRAAdapter`
+    /// reads by, so that what `save` writes reads back unchanged.
     public static func permutesQueryKey(_ model: LlamaModel) -> Bool {
-        model.gguf != nil && model.configuration.ropeLayout == .adjacentPairs
+        model.configuration.ropeLayout == .adjacentPairs
     }
 
-    /// Reads a PEFT LoRA folder shaped for `model`.
-    public static func load(_ folder: String, for model: LlamaModel) throws -> TrainableAdapter {
-        let configPath = (folder as NSString).appendingPathComponent(configName)
-        guard let data = FileManager.default.contents(atPath: configPath),
-              let config = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw TrainingError.badAdapter(path: configPath, reason: "missing or not a JSON object")
-        }
-        if let type = config["peft_type"] as? String, type != "LORA" {
-            throw TrainingError.badAdapter(path: configPath, reason: "peft_type is '\(type)', expected 'LORA'")
-        }
-        for flag in ["use_dora", "use_rslora", "fan_in_fan_out"] where (config[flag] as? Bool) == true {
-            throw TrainingError.badAdapter(path: configPath, reason: "\(flag) is true, which lora-train does not support")
-        }
-        guard let rank = (config["r"] as? NSNumber)?.intValue, rank > 0 else {
-            throw TrainingError.badAdapter(path: configPath, reason: "'r' is missing or not a positive integer")
-        }
-        guard let alpha = (config["lora_alpha"] as? NSNumber)?.floatValue else {
-            throw TrainingError.badAdapter(path: configPath, reason: "'lora_alpha' is missing or not a number")
-        }
-        let names = config["target_modules"] as? [String] ?? []
-        let targets = LlamaWeightNames.projections.filter { names.contains(LlamaWeightNames.peftModule($0)!) }
-        guard !targets.isEmpty else {
-            throw TrainingError.badAdapter(path: configPath, reason: "target_modules \(names) name none of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj")
-        }
-        let adapter = TrainableAdapter(configuration: model.configuration, rank: rank, alpha: alpha, targets: targets)
-        let weightsPath = (folder as NSString).appendingPathComponent(weightsName)
-        let file = try SafetensorsFile(path: weightsPath)
-        let permute = permutesQueryKey(model)
-        for p in adapter.parameters {
-            for (suffix, tensor) in [("lora_A", p.a), ("lora_B", p.b)] {
-                let name = "\(p.peftStem).\(suffix).weight"
-                guard let info = file.tensors.first(where: { $0.name == name }) else {
-                    throw TrainingError.badAdapter(path: weightsPath, reason: "tensor '\(name)' is missing")
-                }
-                guard info.shape == tensor.shape else {
-                    throw TrainingError.badAdapter(path: weightsPath, reason: "tensor '\(name)' has shape \(info.shape), expected \(tensor.shape)")
-                }
-                try file.floats(name, into: tensor.data)
-            }
-            if permute { permuteRows(p.b, role: p.role, model.configuration, toGGUF: true) }
-        }
-        return adapter
+    /// Reads a PEFT folder (or a llama.cpp GGUF LoRA file) shaped for `model` through
+    /// `LoRAAdapter.load`, the reader `generate --lora` uses, into trainable pairs.
+    public static func load(_ path: String, for model: LlamaModel) throws -> TrainableAdapter {
+        try TrainableAdapter(LoRAAdapter.load(path: path, for: model), configuration: model.configuration)
     }
 
     /// Writes `adapter` as a PEFT folder (created if needed; both files replaced).

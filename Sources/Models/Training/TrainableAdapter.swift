@@ -39,6 +39,31 @@ public final class TrainableAdapter: @unchecked Sendable {
         self.table = table
     }
 
+    /// Trainable copies of a loaded adapter's pairs. Training keeps one rank and one scale for
+    /// all pairs and adapts the same projections in every block, so a loaded adapter must too;
+    /// alpha is recorded as scale · rank (for an rsLoRA file that is the same products as its
+    /// alpha / √rank).
+    public convenience init(_ loaded: LoRAAdapter, configuration c: LlamaConfiguration) throws {
+        guard let first = loaded.entries.first else {
+            throw TrainingError.badAdapter(path: loaded.source, reason: "no LoRA pairs")
+        }
+        let rank = first.a.shape[0]
+        for e in loaded.entries where e.a.shape[0] != rank || e.scale != first.scale {
+            throw TrainingError.badAdapter(path: loaded.source, reason: "\(LlamaWeightNames.gguf(e.role, layer: e.layer)) has rank \(e.a.shape[0]) and scale \(e.scale), expected rank \(rank) and scale \(first.scale) as every other pair (lora-train trains one rank and scale)")
+        }
+        let targets = Set(loaded.entries.map(\.role))
+        let byKey = Dictionary(loaded.entries.map { (LlamaWeightNames.gguf($0.role, layer: $0.layer), $0) }) { a, _ in a }
+        self.init(configuration: c, rank: rank, alpha: first.scale * Float(rank), targets: Array(targets))
+        for p in parameters {
+            let name = LlamaWeightNames.gguf(p.role, layer: p.layer)
+            guard let e = byKey[name] else {
+                throw TrainingError.badAdapter(path: loaded.source, reason: "\(name) has no pair while other blocks adapt that projection (lora-train adapts the same projections in every block)")
+            }
+            p.a.copy(from: e.a)
+            p.b.copy(from: e.b)
+        }
+    }
+
     /// (out, in) of a projection.
     static func shape(_ role: LlamaWeightRole, _ c: LlamaConfiguration) -> (Int, Int) {
         switch role {
