@@ -25,8 +25,9 @@ let package = Package(
 
         // Layers, lowest first. An arrow in README.md means "may import".
         .target(name: "LoragBasics"),
-        // AVX2 integer dot products for decoding, in C with intrinsics (Swift's int16 SIMD code
-        // did not lower to 256-bit vpmaddwd); target attributes, not flags; chosen at run time.
+        // AVX2 integer dot products for decoding, in C with intrinsics (an earlier Swift int8 loop
+        // lowered only to 128-bit vpmaddwd: Benchmarks/generate/README.md); target attributes,
+        // not compiler flags; chosen at run time.
         .target(name: "CQuantKernels"),
         .target(name: "TensorCore", dependencies: ["COpenBLAS", "CQuantKernels"]),
         .target(name: "ModelFiles", dependencies: ["TensorCore", "LoragBasics"]),
