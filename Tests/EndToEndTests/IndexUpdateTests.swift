@@ -10,22 +10,17 @@ import Testing
     let input = try corpus.write(to: directory, name: "records.jsonl")
     let index = directory.appendingPathComponent("kb.idx").path
 
-    var started = Date()
     _ = try IndexPrograms.update(index, from: input)
-    let build = Date().timeIntervalSince(started)
     let before = try Data(contentsOf: URL(fileURLWithPath: index))
     let modified = try FileManager.default.attributesOfItem(atPath: index)[.modificationDate] as? Date
 
-    started = Date()
     let again = try IndexPrograms.update(index, from: input, extra: ["--prune"])
-    let unchanged = Date().timeIntervalSince(started)
     #expect(again.stderr.contains("0 added, 0 replaced, 4000 unchanged, 0 deleted"), "\(again.stderr)")
     #expect(try Data(contentsOf: URL(fileURLWithPath: index)) == before)
     #expect(try FileManager.default.attributesOfItem(atPath: index)[.modificationDate] as? Date == modified,
             "an unchanged corpus must not rewrite the file")
-    // Loose: parsing the input and opening the file, against building the graph and writing it.
-    #expect(unchanged < build / 2, "re-index of an unchanged corpus took \(unchanged) s, the build \(build) s")
-    print("build \(build) s, unchanged re-index \(unchanged) s")
+    // "Costs little" is shown by what did not happen (no graph insertion, no write); how long it
+    // takes belongs in Benchmarks/vindex, not in a timed test that a loaded machine can fail.
 }
 
 @Test func changingOneDocumentReplacesExactlyItsChunks() throws {
