@@ -24,7 +24,7 @@ generate --max-tokens 96 < "$work/hits.jsonl" | tee "$work/answer.jsonl"
 
 step "3/5 lora-train on examples/pirate/train.jsonl (30 steps)"
 lora-train --data "$root/examples/pirate/train.jsonl" --out "$work/adapters/pirate" \
-    --steps 30 --batch-size 4 --lr 1e-3 --no-shuffle --metrics "$work/train-metrics.jsonl" --progress
+    --steps 30 --batch-size 4 --lr 1e-3 --no-shuffle --metrics "$work/train-metrics.jsonl"
 tail -n 1 "$work/train-metrics.jsonl" >&2
 
 step "4/5 retrieve | generate --lora"
