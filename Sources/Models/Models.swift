@@ -1,1 +1,0 @@
-// Models: see README.md for what this layer holds.
