@@ -1,6 +1,7 @@
 // BERT self-attention with its output projection, residual and LayerNorm (post-norm):
 // x ← LayerNorm(x + Wo · softmax(Q Kᵀ / √d) V + bo).
 
+import COpenBLAS
 import TensorCore
 
 /// One layer's self-attention block.
@@ -38,29 +39,55 @@ final class BertAttention {
     /// A token attends only to the tokens of its own sequence, which is what BERT's padding mask
     /// achieves on a padded batch.
     func forward(_ x: MatrixView, state: BertRunState) {
-        let n = x.rows, c = x.cols, d = headDimension
+        let n = x.rows, c = x.cols
         let qkv = state.qkv.matrix.rows(0..<n)           // (N, 3C)
         let context = state.context.matrix.rows(0..<n)   // (N, C)
         BLAS.linear(qkv, x, weight: qkvWeight.matrix, bias: qkvBias.data)
-        let scale = 1 / Float(d).squareRoot()
-        for rows in state.sequenceRows {
-            let t = rows.count
-            let seq = qkv.rows(rows)
-            let scores = MatrixView(base: state.scores.data, rows: t, cols: t)  // head h at + h·T²
-            // scores_h = Q_h K_hᵀ / √d for every head: heads are d-column windows of Q and K.
-            BLAS.gemmBatched(count: headCount,
-                             scores, strideC: t * t,
-                             seq.columns(0..<d), strideA: d,
-                             seq.columns(c..<(c + d)), strideB: d,
-                             transposeB: true, alpha: scale)
-            Softmax.forwardRows(MatrixView(base: state.scores.data, rows: headCount * t, cols: t))
-            // context_h = P_h V_h, written into head h's columns of the context rows.
-            BLAS.gemmBatched(count: headCount,
-                             context.rows(rows).columns(0..<d), strideC: d,
-                             scores, strideA: t * t,
-                             seq.columns((2 * c)..<(2 * c + d)), strideB: d)
+        // The per-head products are tiny (T × d by d × T): OpenBLAS spreading each over its
+        // threads costs more in wake-ups and spinning than it gains. So BLAS runs on one thread
+        // here and the sequences are split across our threads instead, each with its own scores.
+        let workers = min(Threads.count, state.scoreSlots, state.sequenceRows.count)
+        if workers <= 1 {
+            for s in state.sequenceRows.indices { attend(sequence: s, qkv: qkv, context: context, state: state, slot: 0) }
+        } else {
+            openblas_set_num_threads(1)
+            Threads.forEachChunk(of: workers, elementsPerItem: Threads.minimumElementsPerTask) { slots in
+                for slot in slots {
+                    for s in stride(from: slot, to: state.sequenceRows.count, by: workers) {
+                        attend(sequence: s, qkv: qkv, context: context, state: state, slot: slot)
+                    }
+                }
+            }
+            openblas_set_num_threads(Int32(Threads.count))
         }
         BLAS.linear(x, context, weight: outputWeight.matrix, bias: outputBias.data, accumulate: true)
         LayerNorm.forward(x, x, weight: normWeight.data, bias: normBias.data, eps: epsilon)
+    }
+
+    /// context rows of sequence `s` ← softmax(Q Kᵀ / √d) V for every head, with scores slot `slot`
+    /// of the run state as scratch. Single-threaded: the caller runs sequences in parallel.
+    private func attend(sequence s: Int, qkv: MatrixView, context: MatrixView, state: BertRunState, slot: Int) {
+        let c = context.cols, d = headDimension
+        let rows = state.sequenceRows[s]
+        let t = rows.count
+        let seq = qkv.rows(rows)
+        let base = state.scores.data + slot * state.scoresPerSlot
+        let scores = MatrixView(base: base, rows: t, cols: t)  // head h at + h·T²
+        // scores_h = Q_h K_hᵀ / √d for every head: heads are d-column windows of Q and K.
+        BLAS.gemmBatched(count: headCount,
+                         scores, strideC: t * t,
+                         seq.columns(0..<d), strideA: d,
+                         seq.columns(c..<(c + d)), strideB: d,
+                         transposeB: true, alpha: 1 / Float(d).squareRoot())
+        // Row by row on this thread: `Softmax.forwardRows` would fan out to threads already busy.
+        for r in 0..<(headCount * t) {
+            let row = base + r * t
+            Softmax.forward(row, row, count: t)
+        }
+        // context_h = P_h V_h, written into head h's columns of the context rows.
+        BLAS.gemmBatched(count: headCount,
+                         context.rows(rows).columns(0..<d), strideC: d,
+                         scores, strideA: t * t,
+                         seq.columns((2 * c)..<(2 * c + d)), strideB: d)
     }
 }

@@ -14,7 +14,11 @@ public final class BertRunState {
     let qkv: Tensor           // (N, 3C): query, key, value side by side
     let context: Tensor       // (N, C): attention output before its projection
     let intermediate: Tensor  // (N, I)
-    let scores: Tensor        // (heads, Tmax, Tmax): one sequence's attention at a time
+    /// (slots, heads, Tmax, Tmax): one sequence's attention at a time per slot; attention runs
+    /// up to `scoreSlots` sequences in parallel, one per thread.
+    let scores: Tensor
+    let scoreSlots: Int
+    let scoresPerSlot: Int
     /// Row ranges of the sequences in the current batch.
     var sequenceRows: [Range<Int>] = []
 
@@ -27,6 +31,9 @@ public final class BertRunState {
         qkv = Tensor(rows: maxTokens, cols: 3 * c)
         context = Tensor(rows: maxTokens, cols: c)
         intermediate = Tensor(rows: maxTokens, cols: config.intermediateSize)
-        scores = Tensor(shape: [config.headCount, maxSequence, maxSequence])
+        // One slot per thread, but no more than 8: each is heads·Tmax² floats (3 MB for MiniLM).
+        scoreSlots = max(1, min(Threads.count, 8))
+        scoresPerSlot = config.headCount * maxSequence * maxSequence
+        scores = Tensor(shape: [scoreSlots, config.headCount, maxSequence, maxSequence])
     }
 }
