@@ -77,6 +77,8 @@ extension HNSWGraph {
 
             let list = links(node, level)
             let count = Int(list[0])
+            // The links of the next node to expand are read once this one's are scored.
+            if !candidates.isEmpty { prefetch(links(candidates.topSlot, level)) }
             if count > 0 {
                 prefetch(visited + Int(list[1]))
                 prefetch(rows + Int(list[1]) * dim)
