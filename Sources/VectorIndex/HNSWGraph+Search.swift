@@ -77,9 +77,21 @@ extension HNSWGraph {
 
             let list = links(node, level)
             let count = Int(list[0])
+            // The links of the next node to expand are read once this one's are scored.
+            if !candidates.isEmpty { prefetch(links(candidates.topSlot, level)) }
+            if count > 0 {
+                prefetch(visited + Int(list[1]))
+                prefetch(rows + Int(list[1]) * dim)
+            }
             for i in 0..<count {
                 let neighbour = list[1 + i]
                 let n = Int(neighbour)
+                // The next neighbour's mark and row are fetched while this one is scored.
+                if i + 1 < count {
+                    let next = Int(list[2 + i])
+                    prefetch(visited + next)
+                    prefetch(rows + next * dim)
+                }
                 if visited[n] == generation { continue }
                 visited[n] = generation
                 let s = self.score(query, rows + n * dim, dim)

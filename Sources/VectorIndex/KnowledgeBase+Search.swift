@@ -110,7 +110,8 @@ extension KnowledgeBase {
                 if options.exact || accepted * 10 < count { return exact() }
                 var results = [[ScoredSlot]](repeating: [], count: queryCount)
                 let threadCount = max(1, min(options.threads, queryCount))
-                let scratches = (0..<threadCount).map { _ in HNSWScratch() }
+                let scratches = scratchPool.borrow(threadCount)
+                defer { scratchPool.giveBack(scratches) }
                 results.withUnsafeMutableBufferPointer { out in
                     nonisolated(unsafe) let out = out, accept = accept, base = base
                     DispatchQueue.concurrentPerform(iterations: threadCount) { thread in

@@ -39,6 +39,8 @@ public final class KnowledgeBase: @unchecked Sendable {
     public internal(set) var records: StringTable
     public internal(set) var bm25: BM25Index
     var slotOfID: [String: Int32]
+    /// HNSW search memory reused from one search call to the next.
+    let scratchPool = HNSWScratchPool()
 
     public var count: Int { ids.count }
 
