@@ -10,6 +10,8 @@ public enum JSONError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidUTF8(offset: Int)
     /// Arrays and objects nested deeper than the parser's limit (which protects the stack).
     case tooDeep(offset: Int, limit: Int)
+    /// A key seen twice in one object, when the caller asked for unique keys.
+    case duplicateKey(offset: Int, key: String)
     /// Text after the one value of the input.
     case trailingCharacters(offset: Int)
     /// JSON has no literal for infinities and NaN; writing one is refused rather than emitted as
@@ -24,6 +26,8 @@ public enum JSONError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid UTF-8 at byte \(offset)"
         case let .tooDeep(offset, limit):
             return "JSON nested deeper than \(limit) levels at byte \(offset)"
+        case let .duplicateKey(offset, key):
+            return "duplicate key '\(key)' before byte \(offset)"
         case let .trailingCharacters(offset):
             return "invalid JSON at byte \(offset): expected end of value, found more text"
         case let .nonFiniteNumber(value):

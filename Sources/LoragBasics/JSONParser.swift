@@ -16,6 +16,7 @@ public struct JSONParser {
     private var position = 0
     private var depth = 0
     private let maxDepth: Int
+    private var rejectsDuplicateKeys = false
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         // An empty buffer may have a nil base; any valid pointer works with `end == 0`.
@@ -25,9 +26,14 @@ public struct JSONParser {
     }
 
     /// Parses exactly one JSON value, surrounded by optional whitespace.
+    /// With `rejectingDuplicateKeys`, a key repeated within one object is an error
+    /// (`JSONError.duplicateKey`) instead of "last value wins": file headers such as safetensors'
+    /// must not name one tensor twice.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>,
-                             maxDepth: Int = defaultMaxDepth) throws(JSONError) -> JSONValue {
+                             maxDepth: Int = defaultMaxDepth,
+                             rejectingDuplicateKeys: Bool = false) throws(JSONError) -> JSONValue {
         var parser = JSONParser(bytes, maxDepth: maxDepth)
+        parser.rejectsDuplicateKeys = rejectingDuplicateKeys
         parser.skipWhitespace()
         let value = try parser.parseValue()
         try parser.expectEnd()
@@ -148,6 +154,7 @@ public struct JSONParser {
                 let earlier = positions.map { $0[key] }
                     ?? members.firstIndex(where: { $0.key == key })
                 if let earlier {
+                    if rejectsDuplicateKeys { throw .duplicateKey(offset: position, key: key) }
                     members[earlier].value = value
                 } else {
                     if positions != nil {

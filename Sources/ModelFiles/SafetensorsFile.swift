@@ -10,6 +10,7 @@
 //      must satisfy 0 <= begin <= end <= buffer size and end - begin = product(shape) * dtype size,
 //      and no two tensors may overlap. Names must be unique.
 
+import LoragBasics
 import TensorCore
 
 /// One tensor's entry in a safetensors header, with its byte range resolved against the file.
@@ -60,20 +61,16 @@ public final class SafetensorsFile: @unchecked Sendable {
         let dataStart = cursor.offset
         let dataSize = file.size - dataStart
 
-        let json: HeaderJSON
-        do { json = try HeaderJSON.parse(headerBytes) } catch let error as HeaderJSON.ParseError {
-            if let name = error.duplicateKey { throw ModelFileError.duplicateName(path: path, name: name) }
-            throw bad("safetensors header is not valid JSON: \(error.message)")
-        }
-        guard case let .object(entries) = json else { throw bad("safetensors header is not a JSON object") }
+        let json = try SafetensorsFile.parseHeader(headerBytes, path: path)
+        guard let entries = json.objectValue else { throw bad("safetensors header is not a JSON object") }
 
         var tensors: [SafetensorsTensor] = []
         var metadata: [String: String] = [:]
         for (name, value) in entries {
             if name == "__metadata__" {
-                guard case let .object(pairs) = value else { throw bad("__metadata__ is not an object") }
+                guard let pairs = value.objectValue else { throw bad("__metadata__ is not an object") }
                 for (key, item) in pairs {
-                    guard case let .string(s) = item else { throw bad("__metadata__ value for '\(key)' is not a string") }
+                    guard let s = item.stringValue else { throw bad("__metadata__ value for '\(key)' is not a string") }
                     metadata[key] = s
                 }
                 continue
@@ -93,31 +90,52 @@ public final class SafetensorsFile: @unchecked Sendable {
         self.index = Dictionary(uniqueKeysWithValues: tensors.enumerated().map { ($1.name, $0) })
     }
 
+    /// The header's JSON. Keys must be unique: a tensor named twice is an error, not "the last one
+    /// wins"; nesting is bounded so a hostile header cannot exhaust the stack.
+    private static func parseHeader(_ raw: UnsafeRawBufferPointer, path: String) throws -> JSONValue {
+        let bytes = UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)
+        let parsed = Result { () throws(JSONError) -> JSONValue in
+            try JSONParser.parse(bytes, maxDepth: 64, rejectingDuplicateKeys: true)
+        }
+        switch parsed {
+        case let .success(value):
+            return value
+        case let .failure(.duplicateKey(_, name)):
+            throw ModelFileError.duplicateName(path: path, name: name)
+        case let .failure(.tooDeep(_, limit)):
+            throw ModelFileError.malformed(path: path, problem: "safetensors header has nesting deeper than \(limit) levels")
+        case let .failure(error):
+            throw ModelFileError.malformed(path: path, problem: "safetensors header is not valid JSON: \(error)")
+        }
+    }
+
     /// Validates one header entry against the data buffer.
-    private static func entry(_ name: String, _ value: HeaderJSON, dataStart: Int, dataSize: Int,
+    private static func entry(_ name: String, _ value: JSONValue, dataStart: Int, dataSize: Int,
                               path: String) throws -> SafetensorsTensor {
         func bad(_ problem: String) -> ModelFileError { .malformed(path: path, problem: "tensor '\(name)': \(problem)") }
-        guard case let .object(fields) = value else { throw bad("header entry is not an object") }
-        func field(_ key: String) throws -> HeaderJSON {
-            guard let v = fields.first(where: { $0.key == key })?.value else { throw bad("missing \"\(key)\"") }
+        guard let fields = value.objectValue else { throw bad("header entry is not an object") }
+        func field(_ key: String) throws -> JSONValue {
+            guard let v = fields[key] else { throw bad("missing \"\(key)\"") }
             return v
         }
-        guard case let .string(dtypeName) = try field("dtype") else { throw bad("\"dtype\" is not a string") }
+        guard let dtypeName = try field("dtype").stringValue else { throw bad("\"dtype\" is not a string") }
         guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
             throw ModelFileError.unsupportedType(path: path, what: "tensor '\(name)'", found: "dtype \"\(dtypeName)\"")
         }
-        guard case let .array(dims) = try field("shape") else { throw bad("\"shape\" is not an array") }
+        guard let dims = try field("shape").arrayValue else { throw bad("\"shape\" is not an array") }
         var shape: [Int] = []
         var elements = 1
         for d in dims {
-            guard case let .integer(n) = d, n >= 0 else { throw bad("shape \(dims) holds a value that is not a non-negative integer") }
+            guard let n = d.intValue, n >= 0 else {
+                throw bad("shape \(JSONValue.array(dims).serialized()) holds a value that is not a non-negative integer")
+            }
             shape.append(n)
             let (product, overflow) = elements.multipliedReportingOverflow(by: n)
             guard !overflow else { throw bad("shape \(shape) has too many elements") }
             elements = product
         }
-        guard case let .array(offsets) = try field("data_offsets"), offsets.count == 2,
-              case let .integer(begin) = offsets[0], case let .integer(end) = offsets[1] else {
+        guard let offsets = try field("data_offsets").arrayValue, offsets.count == 2,
+              let begin = offsets[0].intValue, let end = offsets[1].intValue else {
             throw bad("\"data_offsets\" is not a pair of integers")
         }
         guard begin >= 0, begin <= end, end <= dataSize else {

@@ -4,6 +4,7 @@
 // Output is a pure function of the tensors and metadata added (metadata keys are written sorted).
 
 import Foundation
+import LoragBasics
 import TensorCore
 
 /// Collects tensors and metadata, then writes one safetensors file.
@@ -58,18 +59,14 @@ public struct SafetensorsWriter {
             separator()
             json += "\"__metadata__\":{"
             json += metadata.keys.sorted().map { key in
-                var pair = ""
-                HeaderJSON.appendQuoted(key, to: &pair)
-                pair += ":"
-                HeaderJSON.appendQuoted(metadata[key]!, to: &pair)
-                return pair
+                JSONValue.string(key).serialized() + ":" + JSONValue.string(metadata[key]!).serialized()
             }.joined(separator: ",")
             json += "}"
         }
         var offset = 0
         for entry in entries {
             separator()
-            HeaderJSON.appendQuoted(entry.name, to: &json)
+            json += JSONValue.string(entry.name).serialized()
             let shape = entry.shape.map(String.init).joined(separator: ",")
             json += ":{\"dtype\":\"\(entry.dtype.rawValue)\",\"shape\":[\(shape)],"
                 + "\"data_offsets\":[\(offset),\(offset + entry.bytes.count)]}"

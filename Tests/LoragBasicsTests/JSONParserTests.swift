@@ -55,6 +55,13 @@ private func parseError(_ text: String) -> JSONError? { parseError(Array(text.ut
     #expect(object.index(forKey: "new") == count - 1)
 }
 
+@Test func duplicateKeysCanBeRefused() throws {
+    let text = Array(#"{"a":1,"b":{"a":2},"a":3}"#.utf8)
+    #expect(throws: JSONError.duplicateKey(offset: 24, key: "a")) {
+        try text.withUnsafeBufferPointer { try JSONParser.parse($0, rejectingDuplicateKeys: true) }
+    }
+}
+
 @Test func objectEditingKeepsOrder() {
     var object: JSONObject = ["id": "x", "text": "t"]
     object["embedding"] = [1, 2]
