@@ -347,26 +347,9 @@ public struct JSONParser {
         }
     }
 
-    /// The length of the well-formed UTF-8 sequence at `offset` (Unicode 15, table 3-7: no
-    /// overlong forms, no surrogates, nothing above U+10FFFF).
+    /// The length of the well-formed UTF-8 sequence at `offset`.
     private func utf8SequenceLength(at offset: Int) throws(JSONError) -> Int {
-        let lead = base[offset]
-        let length: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: throw .invalidUTF8(offset: offset)
-        }
-        guard offset + length <= end else { throw .invalidUTF8(offset: offset) }
-        let second = base[offset + 1]
-        guard second >= low && second <= high else { throw .invalidUTF8(offset: offset) }
-        for k in 2..<max(length, 2) where base[offset + k] & 0xC0 != 0x80 {
+        guard let length = UTF8Validation.sequenceLength(base, at: offset, end: end) else {
             throw .invalidUTF8(offset: offset)
         }
         return length
