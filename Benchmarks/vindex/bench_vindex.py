@@ -17,12 +17,16 @@ What is timed (wall clock, both tools on 2 threads):
     IndexFlatIP batched and one call per query;
   * HNSW search at several ef: `retrieve` batched on 2 threads and one at a time on 1 thread vs
     IndexHNSWFlat at the same efSearch; recall@10 of both against IndexFlatIP.
+Every search figure is the median of REPEATS runs (the machine's run-to-run spread is 5-10%).
+The queries reach retrieve as JSONL with base64 float32 embeddings, the form `embed --encoding
+base64` writes, so the figures measure search rather than decimal-number parsing.
 The ratios to report are at equal recall (pick the rows where both reach >= 0.95).
 """
-import argparse, base64, json, os, subprocess, sys, time
+import argparse, base64, json, os, statistics, subprocess, sys, time
 import numpy as np
 
 K = 10
+REPEATS = 3
 
 
 def make_data(kind, n, q, dim=384):
@@ -48,7 +52,8 @@ def write_inputs(work, base, queries):
                                 "embedding_model": "bench@sha256:0"}) + "\n")
     with open(qfile, "w") as f:
         for i, v in enumerate(queries):
-            f.write(json.dumps({"query": "", "id": str(i), "embedding": [float(t) for t in v],
+            f.write(json.dumps({"query": "", "id": str(i),
+                                "embedding": base64.b64encode(v.astype("<f4").tobytes()).decode(),
                                 "embedding_model": "bench@sha256:0"}) + "\n")
     return records, qfile
 
@@ -61,14 +66,26 @@ def timed(cmd, stdin=None, stdout=None):
 
 def lorag_search(bin_dir, idx, qfile, args, threads):
     """Search time as retrieve reports it with --progress: reading, answering and writing the
-    queries, after the index is opened."""
+    queries, after the index is opened. Median of REPEATS runs."""
     cmd = [os.path.join(bin_dir, "retrieve"), "--index", idx, "-k", str(K), "--threads", str(threads), "--progress"] + args
-    with open(qfile) as f:
-        run = subprocess.run(cmd, stdin=f, capture_output=True, check=True)
-    note = [l for l in run.stderr.decode().splitlines() if "queries in" in l][-1]
-    elapsed = float(note.split("queries in ")[1].split(" s")[0])
+    times = []
+    for _ in range(REPEATS):
+        with open(qfile) as f:
+            run = subprocess.run(cmd, stdin=f, capture_output=True, check=True)
+        note = [l for l in run.stderr.decode().splitlines() if "queries in" in l][-1]
+        times.append(float(note.split("queries in ")[1].split(" s")[0]))
     hits = [[int(h["id"]) for h in json.loads(line)["hits"]] for line in run.stdout.splitlines()]
-    return elapsed, hits
+    return statistics.median(times), hits
+
+
+def median_time(body):
+    """Median wall time of REPEATS calls of body()."""
+    times = []
+    for _ in range(REPEATS):
+        t = time.perf_counter()
+        body()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
 
 
 def recall(found, truth):
@@ -93,10 +110,9 @@ def main():
     with open(records) as f, open(idx, "wb") as g:
         res["lorag_build_s"] = timed([os.path.join(a.bin_dir, "lorag-index"), "--threads", "2", "--quiet"], stdin=f, stdout=g)
     flat = faiss.IndexFlatIP(base.shape[1]); flat.add(base)
-    t = time.perf_counter(); _, truth = flat.search(queries, K); res["faiss_flat_batch_qps"] = a.queries / (time.perf_counter() - t)
-    t = time.perf_counter()
-    for q in queries: flat.search(q[None, :], K)
-    res["faiss_flat_single_qps"] = a.queries / (time.perf_counter() - t)
+    _, truth = flat.search(queries, K)
+    res["faiss_flat_batch_qps"] = a.queries / median_time(lambda: flat.search(queries, K))
+    res["faiss_flat_single_qps"] = a.queries / median_time(lambda: [flat.search(q[None, :], K) for q in queries])
     truth = truth.tolist()
 
     for name, args, threads in [("batch", ["--exact", "--batch", str(a.queries)], 2), ("single", ["--exact", "--batch", "1"], 2)]:
@@ -109,13 +125,11 @@ def main():
     t = time.perf_counter(); hnsw.add(base); res["faiss_hnsw_build_s"] = time.perf_counter() - t
     for ef in [16, 32, 64, 128]:
         hnsw.hnsw.efSearch = ef
-        t = time.perf_counter(); _, found = hnsw.search(queries, K); s = time.perf_counter() - t
-        res[f"faiss_hnsw_ef{ef}_batch_qps"] = a.queries / s
+        _, found = hnsw.search(queries, K)
+        res[f"faiss_hnsw_ef{ef}_batch_qps"] = a.queries / median_time(lambda: hnsw.search(queries, K))
         res[f"faiss_hnsw_ef{ef}_recall"] = recall(found.tolist(), truth)
         faiss.omp_set_num_threads(1)
-        t = time.perf_counter()
-        for q in queries: hnsw.search(q[None, :], K)
-        res[f"faiss_hnsw_ef{ef}_single_qps"] = a.queries / (time.perf_counter() - t)
+        res[f"faiss_hnsw_ef{ef}_single_qps"] = a.queries / median_time(lambda: [hnsw.search(q[None, :], K) for q in queries])
         faiss.omp_set_num_threads(2)
         s, hits = lorag_search(a.bin_dir, idx, qfile, ["--ef", str(ef), "--batch", str(a.queries)], 2)
         res[f"lorag_hnsw_ef{ef}_batch_qps"] = a.queries / s
@@ -126,6 +140,9 @@ def main():
     res["build_ratio"] = res["lorag_build_s"] / res["faiss_hnsw_build_s"]
     res["exact_batch_ratio"] = res["lorag_exact_batch_qps"] / res["faiss_flat_batch_qps"]
     res["exact_single_ratio"] = res["lorag_exact_single_qps"] / res["faiss_flat_single_qps"]
+    for ef in [16, 32, 64, 128]:
+        for how in ["batch", "single"]:
+            res[f"hnsw_ef{ef}_{how}_ratio"] = res[f"lorag_hnsw_ef{ef}_{how}_qps"] / res[f"faiss_hnsw_ef{ef}_{how}_qps"]
     with open(a.out, "w") as f:
         json.dump(res, f, indent=1)
     for key, value in res.items():

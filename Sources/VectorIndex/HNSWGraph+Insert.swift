@@ -63,14 +63,15 @@ extension HNSWGraph {
         let level = Int(levels[Int(slot)])
         let query = UnsafePointer(vectors.row(Int(slot)))
         var current = entryPoint
-        var currentScore = score(query, vectors.row(Int(current)), dim)
+        let scorer = FloatScorer(query: query, rows: vectors.base, dim: dim)
+        var currentScore = scorer.score(current)
         if level < maxLevel {
             for l in stride(from: maxLevel, to: level, by: -1) {
-                greedy(query, level: l, current: &current, score: &currentScore)
+                greedy(scorer, level: l, current: &current, score: &currentScore)
             }
         }
         for l in stride(from: min(level, maxLevel), through: 0, by: -1) {
-            let found = searchLayer(query, entry: current, entryScore: currentScore, beam: parameters.efConstruction,
+            let found = searchLayer(scorer, entry: current, entryScore: currentScore, beam: parameters.efConstruction,
                                     level: l, accept: nil, scratch: scratch)
             guard found > 0 else { continue }
             current = scratch.sortedSlots[0]

@@ -17,6 +17,11 @@ public final class HNSWScratch: @unchecked Sendable {
     var sortedScores: UnsafeMutablePointer<Float>
     var sortedSlots: UnsafeMutablePointer<Int32>
     var keptSlots: UnsafeMutablePointer<Int32>
+    /// The unvisited neighbours of the node being expanded, scored together.
+    var gathered: UnsafeMutablePointer<Int32>
+    /// The query rescaled for scoring by eight-bit codes (ScalarCodes.prepare).
+    var scaledQuery: UnsafeMutablePointer<Float>
+    private(set) var dim = 0
     // Re-selecting an overflowing neighbour's links while the new node's own selection is
     // still being walked: a second set of buffers.
     var pruneScores: UnsafeMutablePointer<Float>
@@ -35,6 +40,8 @@ public final class HNSWScratch: @unchecked Sendable {
         sortedScores = .allocate(capacity: 1)
         sortedSlots = .allocate(capacity: 1)
         keptSlots = .allocate(capacity: 1)
+        gathered = .allocate(capacity: 1)
+        scaledQuery = .allocate(capacity: 1)
         pruneScores = .allocate(capacity: 1)
         pruneSlots = .allocate(capacity: 1)
         pruneKept = .allocate(capacity: 1)
@@ -44,13 +51,18 @@ public final class HNSWScratch: @unchecked Sendable {
     deinit {
         visited.deallocate(); candidateKeys.deallocate(); candidateSlots.deallocate()
         resultKeys.deallocate(); resultSlots.deallocate(); sortedScores.deallocate()
-        sortedSlots.deallocate(); keptSlots.deallocate()
+        sortedSlots.deallocate(); keptSlots.deallocate(); gathered.deallocate(); scaledQuery.deallocate()
         pruneScores.deallocate(); pruneSlots.deallocate(); pruneKept.deallocate()
     }
 
-    /// Makes room for a graph of `capacity` slots and a search beam (ef, or the largest link
-    /// list plus one) of `beam`.
-    func prepare(capacity needed: Int, beam neededBeam: Int) {
+    /// Makes room for a graph of `capacity` slots, a search beam (ef, or the largest link list
+    /// plus one) of `beam` and queries of `dim` floats.
+    func prepare(capacity needed: Int, beam neededBeam: Int, dim neededDim: Int = 0) {
+        if neededDim > dim {
+            scaledQuery.deallocate()
+            scaledQuery = .allocate(capacity: neededDim)
+            dim = neededDim
+        }
         if needed > capacity {
             visited.deallocate(); candidateKeys.deallocate(); candidateSlots.deallocate()
             visited = .allocate(capacity: needed)
@@ -62,7 +74,7 @@ public final class HNSWScratch: @unchecked Sendable {
         }
         if neededBeam > beam {
             resultKeys.deallocate(); resultSlots.deallocate(); sortedScores.deallocate()
-            sortedSlots.deallocate(); keptSlots.deallocate()
+            sortedSlots.deallocate(); keptSlots.deallocate(); gathered.deallocate()
             pruneScores.deallocate(); pruneSlots.deallocate(); pruneKept.deallocate()
             let n = neededBeam + 1
             resultKeys = .allocate(capacity: n)
@@ -70,6 +82,7 @@ public final class HNSWScratch: @unchecked Sendable {
             sortedScores = .allocate(capacity: n)
             sortedSlots = .allocate(capacity: n)
             keptSlots = .allocate(capacity: n)
+            gathered = .allocate(capacity: n)
             pruneScores = .allocate(capacity: n)
             pruneSlots = .allocate(capacity: n)
             pruneKept = .allocate(capacity: n)

@@ -81,10 +81,13 @@ extension KnowledgeBase {
             Part(name: "bm25.posting_docs", dtype: .i32, shape: [bm25.postingDocs.count], bytes: bytes(bm25.postingDocs)),
             Part(name: "bm25.posting_counts", dtype: .i32, shape: [bm25.postingCounts.count], bytes: bytes(bm25.postingCounts)),
             Part(name: "bm25.document_lengths", dtype: .i32, shape: [n], bytes: bytes(bm25.documentLengths)),
+            Part(name: "codes.low", dtype: .f32, shape: [dim], bytes: bytes(codes.low)),
+            Part(name: "codes.step", dtype: .f32, shape: [dim], bytes: bytes(codes.step)),
             Part(name: "ids", dtype: .u8, shape: [ids.bytes.count], bytes: bytes(ids.bytes)),
             Part(name: "hashes", dtype: .u8, shape: [hashes.bytes.count], bytes: bytes(hashes.bytes)),
             Part(name: "records", dtype: .u8, shape: [records.bytes.count], bytes: bytes(records.bytes)),
             Part(name: "bm25.terms", dtype: .u8, shape: [bm25.termBytes.count], bytes: bytes(bm25.termBytes)),
+            Part(name: "codes", dtype: .u8, shape: [n, dim], bytes: Array(UnsafeRawBufferPointer(start: codes.codes, count: n * dim))),
         ]
     }
 }

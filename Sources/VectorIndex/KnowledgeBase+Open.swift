@@ -48,9 +48,10 @@ extension KnowledgeBase {
         let graph = HNSWGraph(vectors: vectors, parameters: hnsw, arrays: arrays)
 
         let index = try reader.bm25(documents: n, analyzer: analyzer, parameters: bm25)
+        let codes = try reader.codes(count: n, dim: dim)
 
         self.init(configuration: configuration, dim: dim, model: file.metadata["model"], vectors: vectors, graph: graph,
-                  ids: ids, hashes: hashes, records: records, bm25: index)
+                  ids: ids, hashes: hashes, records: records, bm25: index, codes: codes)
         guard slotOfID.count == n else { throw reader.bad("ids are not unique (\(slotOfID.count) distinct of \(n))") }
         for slot in 0..<n {
             let bytes = records.bytes(slot)
@@ -161,6 +162,20 @@ private struct IndexFileReader {
         case let .success(table): return table
         case let .failure(problem): throw bad("array \"\(offsets)\": \(problem.text)")
         }
+    }
+
+    /// The graph walk's eight-bit codes, or nil when the file has none (files written before
+    /// they were added; the caller then makes them from the vectors).
+    func codes(count n: Int, dim: Int) throws(VectorIndexError) -> ScalarCodes? {
+        guard (try? file.tensor("codes")) != nil else { return nil }
+        let codes: UnsafeBufferPointer<UInt8> = try array("codes", .u8, shape: [n, dim])
+        let low: UnsafeBufferPointer<Float> = try array("codes.low", .f32, shape: [dim])
+        let step: UnsafeBufferPointer<Float> = try array("codes.step", .f32, shape: [dim])
+        if let problem = ScalarCodes.problem(low: Array(low), step: Array(step), dim: dim) {
+            throw bad("arrays \"codes.low\" and \"codes.step\": \(problem)")
+        }
+        guard n > 0 else { return nil }
+        return ScalarCodes(borrowing: codes.baseAddress!, rows: n, dim: dim, low: Array(low), step: Array(step), lender: keeper)
     }
 
     func bm25(documents n: Int, analyzer: TextAnalyzer, parameters: BM25Parameters) throws(VectorIndexError) -> BM25Index {

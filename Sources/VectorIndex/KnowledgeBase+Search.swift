@@ -118,7 +118,7 @@ extension KnowledgeBase {
                         var q = thread
                         while q < queryCount {
                             out[q] = graph.search(base + q * dim, k: depth[q], ef: max(options.ef, depth[q]),
-                                                  accept: accept, scratch: scratches[thread])
+                                                  accept: accept, codes: codes, scratch: scratches[thread])
                             q += threadCount
                         }
                     }

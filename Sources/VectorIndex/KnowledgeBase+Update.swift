@@ -125,6 +125,7 @@ extension KnowledgeBase {
         records = StringTable(keep.lazy.map { recordItems[$0] })
         let documents = keep.map { slot in texts[slot] ?? EmbeddedRecord.searchableText(record(at: Int(newSlot[slot]))) }
         bm25 = BM25Index(documents: documents, analyzer: configuration.analyzer, parameters: configuration.bm25)
+        codes = ScalarCodes(quantizing: vectors)
         var slots: [String: Int32] = [:]
         slots.reserveCapacity(ids.count)
         for i in 0..<ids.count { slots[ids[i]] = Int32(i) }

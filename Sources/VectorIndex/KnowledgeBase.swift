@@ -38,6 +38,9 @@ public final class KnowledgeBase: @unchecked Sendable {
     /// Each record as compact JSON (without its embedding).
     public internal(set) var records: StringTable
     public internal(set) var bm25: BM25Index
+    /// Eight-bit codes of the vectors for the graph walk (ScalarCodes.swift); made anew after
+    /// every update, read from the file when it has them.
+    public internal(set) var codes: ScalarCodes
     var slotOfID: [String: Int32]
     /// HNSW search memory reused from one search call to the next.
     let scratchPool = HNSWScratchPool()
@@ -55,11 +58,12 @@ public final class KnowledgeBase: @unchecked Sendable {
         hashes = StringTable(strings: [])
         records = StringTable(strings: [])
         bm25 = BM25Index(documents: [], analyzer: configuration.analyzer, parameters: configuration.bm25)
+        codes = ScalarCodes(quantizing: vectors)
         slotOfID = [:]
     }
 
     init(configuration: Configuration, dim: Int, model: String?, vectors: VectorMatrix, graph: HNSWGraph,
-         ids: StringTable, hashes: StringTable, records: StringTable, bm25: BM25Index) {
+         ids: StringTable, hashes: StringTable, records: StringTable, bm25: BM25Index, codes: ScalarCodes? = nil) {
         self.configuration = configuration
         self.dim = dim
         self.model = model
@@ -69,6 +73,7 @@ public final class KnowledgeBase: @unchecked Sendable {
         self.hashes = hashes
         self.records = records
         self.bm25 = bm25
+        self.codes = codes ?? ScalarCodes(quantizing: vectors)
         var slots: [String: Int32] = [:]
         slots.reserveCapacity(ids.count)
         for i in 0..<ids.count { slots[ids[i]] = Int32(i) }
