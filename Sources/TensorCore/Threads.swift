@@ -43,6 +43,14 @@ public enum Threads {
         openblas_set_num_threads(Int32(n))
     }
 
+    /// Stops OpenBLAS's idle worker threads, which otherwise spin for a while after each BLAS
+    /// call (see COpenBLAS/shim.h) and compete with our own threads for the cores. Call it
+    /// before a stretch of work that uses no threaded BLAS; the next threaded BLAS call starts
+    /// the workers again.
+    public static func stopIdleBLASWorkers() {
+        _ = blas_thread_shutdown_()
+    }
+
     /// The thread count OpenBLAS reports it is using.
     public static var blasCount: Int {
         Int(openblas_get_num_threads())

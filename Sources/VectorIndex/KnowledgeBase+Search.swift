@@ -102,7 +102,8 @@ extension KnowledgeBase {
             withMask(mask) { accept in
                 let base = queryBuffer.baseAddress!
                 func exact() -> [[ScoredSlot]] {
-                    let found = ExactSearch.search(vectors, queries: base, queryCount: queryCount, k: deepest, accept: accept)
+                    let found = ExactSearch.search(vectors, queries: base, queryCount: queryCount, k: deepest, accept: accept,
+                                                   threads: options.threads)
                     return found.enumerated().map { Array($1.prefix(depth[$0])) }
                 }
                 // A beam over a graph where fewer than 1 in 10 rows may be returned mostly walks

@@ -72,6 +72,9 @@ struct Retrieve: ToolCommand {
 
     func run() throws {
         if let threads = common.threads { Threads.set(threads) }
+        // Graph search, exact search (single-threaded BLAS on each of our threads) and BM25 all
+        // run on our own threads; OpenBLAS's pool, started when the library loaded, would spin.
+        Threads.stopIdleBLASWorkers()
         var options = SearchOptions()
         options.mode = SearchMode(rawValue: mode)!
         options.k = k
@@ -93,23 +96,46 @@ struct Retrieve: ToolCommand {
                                    explicitModel: model, prefix: prefix)
         let opened = monotonicSeconds()
         let lines = LineReader(paths: inputs)
-        var pending: [Query] = []
+        var pending: [(bytes: [UInt8], location: InputLocation)] = []
         var answered = 0
-        while let line = try lines.nextLine() {
-            if let query = try Query(line: line, defaultK: k, at: lines.location) { pending.append(query) }
-            if pending.count == batch {
-                try answer(pending, shards, encoder, options)
-                answered += pending.count
-                pending.removeAll()
+        while true {
+            let line = try lines.nextLine()
+            if let line { pending.append((Array(line), lines.location)) }
+            if pending.count == batch || (line == nil && !pending.isEmpty) {
+                let queries = try parse(pending)
+                try answer(queries, shards, encoder, options)
+                answered += queries.count
+                pending.removeAll(keepingCapacity: true)
             }
+            if line == nil { break }
         }
-        try answer(pending, shards, encoder, options)
-        answered += pending.count
         if common.progress {
             let seconds = monotonicSeconds() - opened
             diagnostics.note("\(answered) queries in \(seconds) s (\(Double(answered) / max(seconds, 1e-9)) queries/s, "
                              + "after opening the index)")
         }
+    }
+
+    /// The batch's lines as queries, parsed on all threads; the first bad line (in input order)
+    /// is the error.
+    private func parse(_ lines: [(bytes: [UInt8], location: InputLocation)]) throws(ToolError) -> [Query] {
+        var parsed = [Result<Query?, ToolError>](repeating: .success(nil), count: lines.count)
+        let bytesPerLine = lines.reduce(0) { $0 + $1.bytes.count } / max(lines.count, 1)
+        let defaultK = k
+        parsed.withUnsafeMutableBufferPointer { out in
+            Threads.forEachChunk(of: lines.count, elementsPerItem: bytesPerLine) { range in
+                for i in range {
+                    out[i] = Result { () throws(ToolError) -> Query? in
+                        try lines[i].bytes.withUnsafeBufferPointer { (line) throws(ToolError) -> Query? in
+                            try Query(line: line, defaultK: defaultK, at: lines[i].location)
+                        }
+                    }
+                }
+            }
+        }
+        var queries: [Query] = []
+        for result in parsed { if let query = try result.get() { queries.append(query) } }
+        return queries
     }
 
     private func answer(_ batch: [Query], _ shards: [KnowledgeBase], _ encoder: QueryEncoder,
@@ -142,11 +168,21 @@ struct Retrieve: ToolCommand {
         let perShard = try shards.map { shard in
             try mapped { () throws(VectorIndexError) in try shard.search(queryVectors: vectors, texts: texts, ks: ks, options: options) }
         }
-        for (q, query) in batch.enumerated() {
-            let merged = KnowledgeBase.merge(perShard.map { $0[q] }, k: query.k)
-            var record = query.record
-            record["hits"] = .array(merged.map { .object(shards[$0.shard].hitRecord($0.hit)) })
-            try OutputWriter.standardOutput.writeRecord(record)
+        // Each answer is formatted on some thread, then all are written in order.
+        var lines = [[UInt8]](repeating: [], count: batch.count)
+        lines.withUnsafeMutableBufferPointer { out in
+            Threads.forEachChunk(of: batch.count, elementsPerItem: 1 << 12) { range in
+                for q in range {
+                    let merged = KnowledgeBase.merge(perShard.map { $0[q] }, k: batch[q].k)
+                    var record = batch[q].record
+                    record["hits"] = .array(merged.map { .object(shards[$0.shard].hitRecord($0.hit)) })
+                    record.write(to: &out[q])
+                }
+            }
+        }
+        for line in lines {
+            try OutputWriter.standardOutput.write(line)
+            try OutputWriter.standardOutput.endRecord()
         }
     }
 }
@@ -155,56 +191,6 @@ func monotonicSeconds() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
-}
-
-/// One input line as a query.
-struct Query {
-    var text: String
-    var k: Int
-    var embedding: [Float]?
-    var model: String?
-    /// What the output record starts from: the query's own fields (without its embedding).
-    var record: JSONObject
-    var location: InputLocation
-
-    init?(line: UnsafeBufferPointer<UInt8>, defaultK: Int, at location: InputLocation) throws(ToolError) {
-        self.location = location
-        let first = line.first { $0 != 0x20 && $0 != 0x09 }
-        guard let first else { return nil }
-        guard first == UInt8(ascii: "{") else {
-            text = String(decoding: line, as: UTF8.self)
-            k = defaultK
-            record = ["query": .string(text)]
-            return
-        }
-        let parsed: (record: JSONObject, floats: [Float]?)
-        do { parsed = try JSONParser.parseRecord(line, floatField: "embedding") } catch {
-            throw .badData(error.description, at: location)
-        }
-        var record = parsed.record
-        guard case let .string(text)? = record["query"] else {
-            throw .badData(record["query"] == nil ? "missing key \"query\"" : "\"query\" is not a string", at: location)
-        }
-        self.text = text
-        k = defaultK
-        if let value = record["k"] {
-            guard let n = value.intValue, n >= 1 else { throw .badData("\"k\" must be a positive integer", at: location) }
-            k = n
-        }
-        embedding = parsed.floats
-        switch record["embedding"] {
-        case nil: break
-        case let .string(text)?:
-            do { embedding = try Base64Floats.decode(text, item: "\"embedding\"") } catch {
-                throw .badData(error.description, at: location)
-            }
-        case let value?:
-            throw .badData("\"embedding\" is \(value.kindName), expected an array of numbers or a base64 string", at: location)
-        }
-        if case let .string(model)? = record.removeValue(forKey: "embedding_model") { self.model = model }
-        _ = record.removeValue(forKey: "embedding")
-        self.record = record
-    }
 }
 
 /// Runs a library call, turning its error into the tool's: bad input data (exit 65), or a file

@@ -125,4 +125,13 @@ import Testing
     let answer = try ProgramRunner.run("retrieve", ["--index", index], stdin: query)
     #expect(answer.status == 65 && answer.stderr.contains("<stdin>:2") && answer.stderr.contains("dimension 2, expected 8"),
             "\(answer.stderr)")
+
+    // A batch is parsed on several threads; the first bad line in input order is the one named.
+    var lines = Array(repeating: "{\"query\":\"a\",\"embedding\":[1,0,0,0,0,0,0,0]}", count: 300)
+    lines[119] = "{\"query\": oops"
+    lines[249] = "{not json either"
+    let batch = try ProgramRunner.run("retrieve", ["--index", index, "--batch", "300", "--threads", "2"],
+                                      stdin: lines.joined(separator: "\n") + "\n")
+    #expect(batch.status == 65 && batch.stderr.contains("<stdin>:120:") && !batch.stderr.contains("<stdin>:250"),
+            "\(batch.stderr)")
 }

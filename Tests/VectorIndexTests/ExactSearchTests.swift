@@ -14,17 +14,24 @@ func naiveTop(_ base: VectorMatrix, _ query: UnsafePointer<Float>, k: Int) -> [S
     return Array(all.sorted(by: ScoredSlot.better).prefix(k))
 }
 
-@Test func batchedExactSearchMatchesNaiveLoop() {
+@Test(arguments: [1, 2, 3])
+func batchedExactSearchMatchesNaiveLoop(threads: Int) {
     let mixture = ClusteredVectors(dim: 40, clusters: 5, seed: 1)
-    let base = mixture.sample(count: 9000, stream: 1)   // three row tiles
-    let queries = mixture.sample(count: 150, stream: 2) // two query tiles
-    let found = ExactSearch.search(base, queries: queries.base, queryCount: queries.rows, k: 7)
-    #expect(found.count == 150)
-    for q in 0..<queries.rows {
+    let base = mixture.sample(count: 9000, stream: 1)   // nine row tiles, split between threads
+    // Rows 8,999 and 10 repeat rows 0 and 3: equal scores in different threads' shares must
+    // still rank by slot.
+    base.row(8999).update(from: base.row(0), count: 40)
+    base.row(10).update(from: base.row(3), count: 40)
+    let queries = mixture.sample(count: 1100, stream: 2) // two query tiles
+    queries.row(5).update(from: base.row(0), count: 40)
+    let found = ExactSearch.search(base, queries: queries.base, queryCount: queries.rows, k: 7, threads: threads)
+    #expect(found.count == 1100)
+    for q in stride(from: 0, to: queries.rows, by: 7) + [5, 1099] {
         let truth = naiveTop(base, queries.row(q), k: 7)
-        #expect(found[q].map(\.slot) == truth.map(\.slot))
+        #expect(found[q].map(\.slot) == truth.map(\.slot), "query \(q)")
         for (a, b) in zip(found[q], truth) { #expect(abs(a.score - b.score) < 1e-5) }
     }
+    #expect(Array(found[5].prefix(2).map(\.slot)) == [0, 8999])
     let single = ExactSearch.search(base, queries: queries.row(3), queryCount: 1, k: 7)
     #expect(single[0].map(\.slot) == found[3].map(\.slot))
 }
