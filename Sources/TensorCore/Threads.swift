@@ -13,8 +13,10 @@ import Darwin
 /// across them.
 ///
 /// OpenBLAS runs its own pthread pool inside each BLAS call, so our helper is never wrapped
-/// around a BLAS call (two pools fighting over the same cores is slower than either alone);
-/// it is for our own kernels between the matrix products.
+/// around a threaded BLAS call (two pools fighting over the same cores is slower than either
+/// alone). A model may instead run OpenBLAS on one thread and split whole stretches of row work,
+/// BLAS calls included, across our threads (BertLayer); kernels called inside such a chunk
+/// then run on that chunk's thread (`forEachChunk` never fans out from inside a chunk).
 public enum Threads {
     /// Below this many elements of work per task, dispatching to another core costs more than
     /// it saves (a `concurrentPerform` round trip is a few microseconds; a SIMD kernel streams
@@ -66,7 +68,7 @@ public enum Threads {
         guard items > 0 else { return }
         let work = items * max(elementsPerItem, 1)
         let tasks = min(count, items, max(1, work / minimumElementsPerTask))
-        if tasks == 1 {
+        if tasks == 1 || pthread_getspecific(insideChunkKey) != nil {
             body(0..<items)
             return
         }
@@ -77,11 +79,21 @@ public enum Threads {
         withoutActuallyEscaping(body) { body in
             let shared = UncheckedSendableBody(call: body)
             DispatchQueue.concurrentPerform(iterations: tasks) { task in
+                // Any value but nil marks the thread as inside a chunk until the body returns.
+                pthread_setspecific(insideChunkKey, UnsafeRawPointer(bitPattern: 1))
                 shared.call((items * task / tasks)..<(items * (task + 1) / tasks))
+                pthread_setspecific(insideChunkKey, nil)
             }
         }
     }
 }
+
+/// Set on a thread while it runs a chunk of `forEachChunk`.
+private let insideChunkKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
 
 /// A closure carried into `concurrentPerform`; see `Threads.forEachChunk` for why it is safe.
 private struct UncheckedSendableBody: @unchecked Sendable {

@@ -66,6 +66,9 @@ struct Embed: ToolCommand {
 
     func run() throws {
         if let threads = common.threads { Threads.set(threads) }
+        // The encoder splits its work across our threads and runs OpenBLAS on one
+        // (BertLayer.swift); the pool OpenBLAS started when it loaded would only spin.
+        Threads.stopIdleBLASWorkers()
         let path = try ModelLocator.embedding.resolve(explicit: model)
         let embedder: SentenceEmbedder
         do {

@@ -1,7 +1,6 @@
 // BERT self-attention with its output projection, residual and LayerNorm (post-norm):
 // x ← LayerNorm(x + Wo · softmax(Q Kᵀ / √d) V + bo).
 
-import COpenBLAS
 import TensorCore
 
 /// One layer's self-attention block.
@@ -35,37 +34,36 @@ final class BertAttention {
         epsilon = config.layerNormEpsilon
     }
 
-    /// Updates `x` (ΣT, C) in place; `state.sequenceRows` says which rows form each sequence.
-    /// A token attends only to the tokens of its own sequence, which is what BERT's padding mask
-    /// achieves on a padded batch.
-    func forward(_ x: MatrixView, state: BertRunState) {
-        let n = x.rows, c = x.cols
-        let qkv = state.qkv.matrix.rows(0..<n)           // (N, 3C)
-        let context = state.context.matrix.rows(0..<n)   // (N, C)
+    /// The query, key and value projections of some rows of `x` into the same rows of `qkv`
+    /// (N, 3C).
+    func project(_ x: MatrixView, into qkv: MatrixView) {
         BLAS.linear(qkv, x, weight: qkvWeight.matrix, bias: qkvBias.data)
-        // The per-head products are tiny (T × d by d × T): OpenBLAS spreading each over its
-        // threads costs more in wake-ups and spinning than it gains. So BLAS runs on one thread
-        // here and the sequences are split across our threads instead, each with its own scores.
+    }
+
+    /// context (N, C) ← attention of every sequence, from the projections of all N rows.
+    /// `state.sequenceRows` says which rows form each sequence: a token attends only to the
+    /// tokens of its own sequence, which is what BERT's padding mask achieves on a padded
+    /// batch. Sequences are split across our threads, each with its own scores slot.
+    func attend(qkv: MatrixView, context: MatrixView, state: BertRunState) {
         let workers = min(Threads.count, state.scoreSlots, state.sequenceRows.count)
-        if workers <= 1 {
-            for s in state.sequenceRows.indices { attend(sequence: s, qkv: qkv, context: context, state: state, slot: 0) }
-        } else {
-            openblas_set_num_threads(1)
-            Threads.forEachChunk(of: workers, elementsPerItem: Threads.minimumElementsPerTask) { slots in
-                for slot in slots {
-                    for s in stride(from: slot, to: state.sequenceRows.count, by: workers) {
-                        attend(sequence: s, qkv: qkv, context: context, state: state, slot: slot)
-                    }
+        Threads.forEachChunk(of: max(workers, 1), elementsPerItem: Threads.minimumElementsPerTask) { slots in
+            for slot in slots {
+                for s in stride(from: slot, to: state.sequenceRows.count, by: max(workers, 1)) {
+                    attend(sequence: s, qkv: qkv, context: context, state: state, slot: slot)
                 }
             }
-            openblas_set_num_threads(Int32(Threads.count))
         }
+    }
+
+    /// x ← LayerNorm(x + Wo · context + bo) for some rows (the same rows of both views).
+    func finish(_ x: MatrixView, context: MatrixView) {
         BLAS.linear(x, context, weight: outputWeight.matrix, bias: outputBias.data, accumulate: true)
         LayerNorm.forward(x, x, weight: normWeight.data, bias: normBias.data, eps: epsilon)
     }
 
     /// context rows of sequence `s` ← softmax(Q Kᵀ / √d) V for every head, with scores slot `slot`
-    /// of the run state as scratch. Single-threaded: the caller runs sequences in parallel.
+    /// of the run state as scratch. Single-threaded (the per-head products are tiny, T × d by
+    /// d × T): the caller runs sequences in parallel.
     private func attend(sequence s: Int, qkv: MatrixView, context: MatrixView, state: BertRunState, slot: Int) {
         let c = context.cols, d = headDimension
         let rows = state.sequenceRows[s]

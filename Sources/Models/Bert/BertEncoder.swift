@@ -1,6 +1,7 @@
 // The BERT encoder: embeddings and a stack of layers, producing one hidden vector per token.
 // (The pooler of `BertModel` is not used by sentence-transformers and is not loaded.)
 
+import COpenBLAS
 import ModelFiles
 import TensorCore
 
@@ -44,6 +45,10 @@ public final class BertEncoder: @unchecked Sendable {
         }
         precondition(total <= state.maxTokens, "batch of \(total) tokens exceeds the run state's \(state.maxTokens)")
         let x = state.hidden.matrix.rows(0..<total)  // (N, C)
+        // Our threads split the work of each layer, so OpenBLAS computes on one (BertLayer.swift).
+        let blasThreads = Threads.blasCount
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(blasThreads)) }
         embeddings.forward(x, sequences)
         for layer in layers { layer.forward(x, state: state) }
         return x

@@ -24,10 +24,9 @@ final class BertFeedForward {
         epsilon = config.layerNormEpsilon
     }
 
-    /// Updates `x` (ΣT, C) in place, using `state.intermediate` as scratch.
-    func forward(_ x: MatrixView, state: BertRunState) {
-        let n = x.rows
-        let hidden = state.intermediate.matrix.rows(0..<n)  // (N, I)
+    /// Updates some rows of `x` (R, C) in place, using the same rows of the intermediate
+    /// activation `hidden` (R, I) as scratch.
+    func forward(_ x: MatrixView, hidden: MatrixView) {
         BLAS.gemm(hidden, x, upWeight.matrix, transposeB: true)
         BertFeedForward.biasGELU(hidden, bias: upBias.data)
         BLAS.linear(x, hidden, weight: downWeight.matrix, bias: downBias.data, accumulate: true)
