@@ -17,7 +17,8 @@ What is timed (wall clock, both tools on 2 threads):
     IndexFlatIP batched and one call per query;
   * HNSW search at several ef: `retrieve` batched on 2 threads and one at a time on 1 thread vs
     IndexHNSWFlat at the same efSearch; recall@10 of both against IndexFlatIP.
-Every search figure is the median of REPEATS runs (the machine's run-to-run spread is 5-10%).
+Every search figure is the median of REPEATS runs, FAISS's and lorag's alternating (the
+machine's speed drifts by 10-20% over minutes).
 The queries reach retrieve as JSONL with base64 float32 embeddings, the form `embed --encoding
 base64` writes, so the figures measure search rather than decimal-number parsing.
 The ratios to report are at equal recall (pick the rows where both reach >= 0.95).
@@ -64,28 +65,35 @@ def timed(cmd, stdin=None, stdout=None):
     return time.perf_counter() - t
 
 
-def lorag_search(bin_dir, idx, qfile, args, threads):
+def lorag_search_once(bin_dir, idx, qfile, args, threads):
     """Search time as retrieve reports it with --progress: reading, answering and writing the
-    queries, after the index is opened. Median of REPEATS runs."""
+    queries, after the index is opened; and the hits."""
     cmd = [os.path.join(bin_dir, "retrieve"), "--index", idx, "-k", str(K), "--threads", str(threads), "--progress"] + args
-    times = []
-    for _ in range(REPEATS):
-        with open(qfile) as f:
-            run = subprocess.run(cmd, stdin=f, capture_output=True, check=True)
-        note = [l for l in run.stderr.decode().splitlines() if "queries in" in l][-1]
-        times.append(float(note.split("queries in ")[1].split(" s")[0]))
+    with open(qfile) as f:
+        run = subprocess.run(cmd, stdin=f, capture_output=True, check=True)
+    note = [l for l in run.stderr.decode().splitlines() if "queries in" in l][-1]
     hits = [[int(h["id"]) for h in json.loads(line)["hits"]] for line in run.stdout.splitlines()]
-    return statistics.median(times), hits
+    return float(note.split("queries in ")[1].split(" s")[0]), hits
 
 
-def median_time(body):
-    """Median wall time of REPEATS calls of body()."""
-    times = []
+def lorag_search(bin_dir, idx, qfile, args, threads):
+    """Median search time of REPEATS runs, and the hits."""
+    runs = [lorag_search_once(bin_dir, idx, qfile, args, threads) for _ in range(REPEATS)]
+    return statistics.median(r[0] for r in runs), runs[-1][1]
+
+
+def paired(body, bin_dir, idx, qfile, args, threads):
+    """FAISS's body() and lorag's retrieve run alternately, REPEATS times each, so that a
+    change in the machine's speed during the run falls on both alike. Returns both median
+    times and lorag's hits."""
+    faiss_times, lorag_times = [], []
     for _ in range(REPEATS):
         t = time.perf_counter()
         body()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        faiss_times.append(time.perf_counter() - t)
+        elapsed, hits = lorag_search_once(bin_dir, idx, qfile, args, threads)
+        lorag_times.append(elapsed)
+    return statistics.median(faiss_times), statistics.median(lorag_times), hits
 
 
 def recall(found, truth):
@@ -111,12 +119,12 @@ def main():
         res["lorag_build_s"] = timed([os.path.join(a.bin_dir, "lorag-index"), "--threads", "2", "--quiet"], stdin=f, stdout=g)
     flat = faiss.IndexFlatIP(base.shape[1]); flat.add(base)
     _, truth = flat.search(queries, K)
-    res["faiss_flat_batch_qps"] = a.queries / median_time(lambda: flat.search(queries, K))
-    res["faiss_flat_single_qps"] = a.queries / median_time(lambda: [flat.search(q[None, :], K) for q in queries])
     truth = truth.tolist()
-
-    for name, args, threads in [("batch", ["--exact", "--batch", str(a.queries)], 2), ("single", ["--exact", "--batch", "1"], 2)]:
-        s, hits = lorag_search(a.bin_dir, idx, qfile, args, threads)
+    exact = [("batch", lambda: flat.search(queries, K), ["--exact", "--batch", str(a.queries)]),
+             ("single", lambda: [flat.search(q[None, :], K) for q in queries], ["--exact", "--batch", "1"])]
+    for name, body, args in exact:
+        f, s, hits = paired(body, a.bin_dir, idx, qfile, args, 2)
+        res[f"faiss_flat_{name}_qps"] = a.queries / f
         res[f"lorag_exact_{name}_qps"] = a.queries / s
         res[f"lorag_exact_{name}_recall"] = recall(hits, truth)
 
@@ -126,16 +134,18 @@ def main():
     for ef in [16, 32, 64, 128]:
         hnsw.hnsw.efSearch = ef
         _, found = hnsw.search(queries, K)
-        res[f"faiss_hnsw_ef{ef}_batch_qps"] = a.queries / median_time(lambda: hnsw.search(queries, K))
         res[f"faiss_hnsw_ef{ef}_recall"] = recall(found.tolist(), truth)
-        faiss.omp_set_num_threads(1)
-        res[f"faiss_hnsw_ef{ef}_single_qps"] = a.queries / median_time(lambda: [hnsw.search(q[None, :], K) for q in queries])
-        faiss.omp_set_num_threads(2)
-        s, hits = lorag_search(a.bin_dir, idx, qfile, ["--ef", str(ef), "--batch", str(a.queries)], 2)
-        res[f"lorag_hnsw_ef{ef}_batch_qps"] = a.queries / s
+        f, s, hits = paired(lambda: hnsw.search(queries, K), a.bin_dir, idx, qfile,
+                            ["--ef", str(ef), "--batch", str(a.queries)], 2)
+        res[f"faiss_hnsw_ef{ef}_batch_qps"], res[f"lorag_hnsw_ef{ef}_batch_qps"] = a.queries / f, a.queries / s
         res[f"lorag_hnsw_ef{ef}_recall"] = recall(hits, truth)
-        s, _ = lorag_search(a.bin_dir, idx, qfile, ["--ef", str(ef), "--batch", "1"], 1)
-        res[f"lorag_hnsw_ef{ef}_single_qps"] = a.queries / s
+
+        def one_at_a_time():
+            faiss.omp_set_num_threads(1)
+            for q in queries: hnsw.search(q[None, :], K)
+            faiss.omp_set_num_threads(2)
+        f, s, _ = paired(one_at_a_time, a.bin_dir, idx, qfile, ["--ef", str(ef), "--batch", "1"], 1)
+        res[f"faiss_hnsw_ef{ef}_single_qps"], res[f"lorag_hnsw_ef{ef}_single_qps"] = a.queries / f, a.queries / s
 
     res["build_ratio"] = res["lorag_build_s"] / res["faiss_hnsw_build_s"]
     res["exact_batch_ratio"] = res["lorag_exact_batch_qps"] / res["faiss_flat_batch_qps"]
