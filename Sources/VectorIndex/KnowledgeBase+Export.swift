@@ -29,6 +29,7 @@ extension KnowledgeBase {
             "dimension": .number(JSONNumber(dim)),
             "model": model.map(JSONValue.string) ?? .null,
             "vector_bytes": .number(JSONNumber(count * dim * 4)),
+            "code_bytes": .number(JSONNumber(count * dim)),
             "record_bytes": .number(JSONNumber(records.bytes.count)),
             "hnsw": [
                 "m": .number(JSONNumber(configuration.hnsw.m)),

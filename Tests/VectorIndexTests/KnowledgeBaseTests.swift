@@ -148,3 +148,21 @@ func reopen(_ kb: KnowledgeBase) throws -> KnowledgeBase {
     #expect(kb.count == fresh.count)
     #expect(Double(updatedSize) <= Double(freshSize) * 1.10, "updated \(updatedSize) bytes, fresh \(freshSize)")
 }
+
+@Test func statisticsCountWhatTheIndexHolds() throws {
+    let kb = KnowledgeBase(configuration: smallConfiguration())
+    _ = try kb.update(with: makeRecords(ClusteredVectors(dim: 16, clusters: 4, seed: 8).sample(count: 120, stream: 1), range: 0..<120))
+    let stats = kb.statistics(fileBytes: kb.fileBytes().count)
+    #expect(stats["records"] == .number(JSONNumber(120)) && stats["dimension"] == .number(JSONNumber(16)))
+    #expect(stats["vector_bytes"] == .number(JSONNumber(120 * 16 * 4)) && stats["code_bytes"] == .number(JSONNumber(120 * 16)))
+    #expect(stats["file_bytes"] == .number(JSONNumber(kb.fileBytes().count)))
+    guard case let .object(hnsw)? = stats["hnsw"], case let .array(perLevel)? = hnsw["nodes_per_level"] else {
+        Issue.record("no hnsw statistics")
+        return
+    }
+    #expect(perLevel.compactMap { $0.intValue }.reduce(0, +) == 120)
+    let links = (0..<120).reduce(0) { total, slot in
+        total + (0...(kb.graph.level(of: slot) ?? 0)).reduce(0) { $0 + kb.graph.neighbours(of: slot, level: $1).count }
+    }
+    #expect(hnsw["links"] == .number(JSONNumber(links)))
+}
