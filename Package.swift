@@ -24,7 +24,8 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
 
         // Layers, lowest first. An arrow in README.md means "may import".
-        .target(name: "LoragBasics"),
+        .target(name: "CSHA256"),
+        .target(name: "LoragBasics", dependencies: ["CSHA256"]),
         // AVX2 integer dot products for decoding, in C with intrinsics (an earlier Swift int8 loop
         // lowered only to 128-bit vpmaddwd: Benchmarks/generate/README.md); target attributes,
         // not compiler flags; chosen at run time.

@@ -1,9 +1,16 @@
+import CSHA256
+
 /// SHA-256 (FIPS 180-4, §6.2), streaming: chunk hashes (`"sha256:<hex of text>"`) and model
 /// fingerprints (`name@sha256:<first 16 hex of the weights file>`).
 ///
 /// Whole 64-byte blocks are compressed straight from the caller's memory; only a partial block
-/// at the end of an `update` is copied aside.
+/// at the end of an `update` is copied aside. On x86-64 CPUs with the SHA extensions the blocks
+/// go through CSHA256 (several times faster: model fingerprints hash 90 MB per program run);
+/// the Swift compression below is the fallback and the oracle of the tests.
 public struct SHA256: Sendable {
+    /// Whether this CPU compresses with the SHA extensions.
+    public static let hasHardwareCompression = lorag_sha256_ni_available() != 0
+
     /// A 32-byte digest.
     public struct Digest: Hashable, Sendable, CustomStringConvertible {
         public let bytes: [UInt8]
@@ -29,8 +36,11 @@ public struct SHA256: Sendable {
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     private var pending = [UInt8]()
     private var totalBytes: UInt64 = 0
+    private let hardware: Bool
 
-    public init() {
+    /// `hardware: false` always uses the portable compression (tests compare the two).
+    public init(hardware: Bool = SHA256.hasHardwareCompression) {
+        self.hardware = hardware && SHA256.hasHardwareCompression
         pending.reserveCapacity(64)
     }
 
@@ -118,6 +128,13 @@ public struct SHA256: Sendable {
     ]
 
     private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
+        if hardware {
+            withUnsafeMutableBytes(of: &state) { words in
+                lorag_sha256_ni_compress(words.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                         data.assumingMemoryBound(to: UInt8.self), blocks)
+            }
+            return
+        }
         var (h0, h1, h2, h3, h4, h5, h6, h7) = state
         SHA256.k.withUnsafeBufferPointer { kBuffer in
             let k = kBuffer.baseAddress!

@@ -66,3 +66,39 @@ func standardVectors(message: String, digest: String) {
     #expect(process.terminationStatus == 0)
     #expect(output.split(separator: " ").first.map(String.init) == oneShot.hex)
 }
+
+/// The SHA-extension compression against the portable one, on every length around the block
+/// and padding boundaries and on pieces of every size (skipped, with a note, on CPUs without
+/// the extensions, where only the portable code runs).
+@Test func hardwareCompressionEqualsThePortableOne() throws {
+    try #require(SHA256.hasHardwareCompression, "this CPU has no SHA extensions")
+    var generator = SystemRandomNumberGenerator()
+    let data = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    for length in Array(0...200) + [1000, 4095, 4096, 4097, 5000] {
+        var fast = SHA256(hardware: true), portable = SHA256(hardware: false)
+        fast.update(Array(data[0..<length]))
+        portable.update(Array(data[0..<length]))
+        #expect(fast.finalize() == portable.finalize(), "length \(length)")
+    }
+    for piece in [1, 3, 63, 64, 65, 1000] {
+        var fast = SHA256(hardware: true)
+        var start = 0
+        while start < data.count {
+            fast.update(Array(data[start..<min(start + piece, data.count)]))
+            start += piece
+        }
+        #expect(fast.finalize() == SHA256(hardware: false).updated(with: data).finalize(), "pieces of \(piece)")
+    }
+    // FIPS 180-2 appendix B.2 (two blocks), through the hardware path.
+    var two = SHA256(hardware: true)
+    two.update(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+    #expect(two.finalize().hex == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+}
+
+private extension SHA256 {
+    func updated(with bytes: [UInt8]) -> SHA256 {
+        var copy = self
+        copy.update(bytes)
+        return copy
+    }
+}
