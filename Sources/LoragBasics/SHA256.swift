@@ -129,9 +129,11 @@ public struct SHA256: Sendable {
 
     private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
         if hardware {
-            withUnsafeMutableBytes(of: &state) { words in
-                lorag_sha256_ni_compress(words.baseAddress!.assumingMemoryBound(to: UInt32.self),
-                                         data.assumingMemoryBound(to: UInt8.self), blocks)
+            SHA256.k.withUnsafeBufferPointer { k in
+                withUnsafeMutableBytes(of: &state) { words in
+                    lorag_sha256_ni_compress(words.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                             data.assumingMemoryBound(to: UInt8.self), blocks, k.baseAddress!)
+                }
             }
             return
         }

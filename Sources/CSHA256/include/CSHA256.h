@@ -12,7 +12,8 @@
 /// 1 when this CPU has the SHA extensions, SSSE3 and SSE4.1 (the function below may be called).
 int lorag_sha256_ni_available(void);
 
-/// Compresses `blocks` 64-byte blocks at `data` into `state` (a..h, FIPS 180-4 §6.2.2).
-void lorag_sha256_ni_compress(uint32_t state[8], const uint8_t *data, long blocks);
+/// Compresses `blocks` 64-byte blocks at `data` into `state` (a..h, FIPS 180-4 §6.2.2), with the
+/// 64 round constants `k` of §4.2.2 (the caller's table, so there is one copy of them).
+void lorag_sha256_ni_compress(uint32_t state[8], const uint8_t *data, long blocks, const uint32_t k[64]);
 
 #endif
