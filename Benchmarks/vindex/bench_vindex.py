@@ -93,7 +93,8 @@ def paired(body, bin_dir, idx, qfile, args, threads):
     is) and warm (the time the same queries take when they come a second time in the same
     run: retrieve on the file twice over, minus the cold time)."""
     twice = qfile + ".twice"
-    if not os.path.exists(twice):
+    # Remade whenever the queries are newer (each --set rewrites them in the same work folder).
+    if not os.path.exists(twice) or os.path.getmtime(twice) < os.path.getmtime(qfile):
         with open(qfile) as f, open(twice, "w") as g:
             text = f.read()
             g.write(text + text)

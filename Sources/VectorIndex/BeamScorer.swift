@@ -19,8 +19,7 @@ struct FloatScorer: BeamScorer {
 
     @inline(__always)
     func score(_ slot: Int32) -> Float {
-        dim % 32 == 0 ? InnerProduct.dot32(query, rows + Int(slot) * dim, dim)
-                      : InnerProduct.dot(query, rows + Int(slot) * dim, dim)
+        InnerProduct.dot(query, rows + Int(slot) * dim, dim)
     }
 
     @inline(__always)

@@ -29,9 +29,6 @@ public final class HNSWGraph: @unchecked Sendable {
     public let vectors: VectorMatrix
     let m: Int
     let maxM0: Int
-    /// The kernel choice, made once: a remainder-free loop when dim is a multiple of 32. The
-    /// branch in `score` is perfectly predicted and lets the kernel inline into the search loop.
-    let dimIsMultipleOf32: Bool
     /// 1 / ln(m): the paper's optimal level multiplier.
     let levelScale: Double
     static let maxLevelCap = 16
@@ -57,7 +54,6 @@ public final class HNSWGraph: @unchecked Sendable {
         self.vectors = vectors
         m = parameters.m
         maxM0 = 2 * parameters.m
-        dimIsMultipleOf32 = vectors.dim % 32 == 0
         levelScale = 1 / _log(Double(parameters.m))
         levels = .allocate(capacity: 1)
         level0 = .allocate(capacity: 1)
@@ -73,9 +69,10 @@ public final class HNSWGraph: @unchecked Sendable {
 
     public var dim: Int { vectors.dim }
 
+    /// Inner product, bit for bit what the graph walk's FloatScorer computes.
     @inline(__always)
     func score(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ dim: Int) -> Float {
-        dimIsMultipleOf32 ? InnerProduct.dot32(a, b, dim) : InnerProduct.dot(a, b, dim)
+        InnerProduct.dot(a, b, dim)
     }
 
     // MARK: Storage

@@ -11,7 +11,8 @@ public enum InnerProduct {
         dim % 32 == 0 ? dot32 : dot
     }
 
-    /// Dot product for any length.
+    /// Dot product for any length: `dot32` over the whole 32-float blocks (so for a multiple of
+    /// 32 the result is exactly `dot32`'s, and `dot32x4`'s), then the remainder one by one.
     @inline(__always)
     public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
         let blocks = n / 32

@@ -45,10 +45,10 @@ final class BertAttention {
     /// tokens of its own sequence, which is what BERT's padding mask achieves on a padded
     /// batch. Sequences are split across our threads, each with its own scores slot.
     func attend(qkv: MatrixView, context: MatrixView, state: BertRunState) {
-        let workers = min(Threads.count, state.scoreSlots, state.sequenceRows.count)
-        Threads.forEachChunk(of: max(workers, 1), elementsPerItem: Threads.minimumElementsPerTask) { slots in
+        let workers = max(1, min(Threads.count, state.scoreSlots, state.sequenceRows.count))
+        Threads.forEachChunk(of: workers, elementsPerItem: Threads.minimumElementsPerTask) { slots in
             for slot in slots {
-                for s in stride(from: slot, to: state.sequenceRows.count, by: max(workers, 1)) {
+                for s in stride(from: slot, to: state.sequenceRows.count, by: workers) {
                     attend(sequence: s, qkv: qkv, context: context, state: state, slot: slot)
                 }
             }
