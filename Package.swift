@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["LoragBasics"]),
         .target(name: "Models", dependencies: ["TensorCore", "ModelFiles", "Tokenizers", "LoragBasics"]),
         .target(name: "Chunking", dependencies: ["CLibXML2", "LoragBasics"]),
-        .target(name: "VectorIndex", dependencies: ["TensorCore", "ModelFiles", "LoragBasics", "COpenBLAS"]),
+        .target(name: "VectorIndex", dependencies: ["TensorCore", "ModelFiles", "LoragBasics", "COpenBLAS", "CQuantKernels"]),
         .target(name: "ToolSupport", dependencies: [
             "LoragBasics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -2,9 +2,11 @@ import COpenBLAS
 import Dispatch
 
 // Brute-force inner-product search over every row of a VectorMatrix: the answer HNSW is
-// measured against, and the `--exact` mode. A batch of queries is one sgemm per tile
+// measured against, and the `--exact` mode. With the index's eight-bit codes (the usual case)
+// a first integer pass over them picks the rows that can still win and float32 scores only
+// those (ExactSearch+Codes.swift). Without them, a batch of queries is one sgemm per tile
 // (queries × rows), so the matrix streams through the cache once per tile of queries rather
-// than once per query; a single query is one sgemv.
+// than once per query, and a single query is one sgemv.
 //
 // A batch on several threads splits the rows, not the work inside each product: every thread
 // runs single-threaded sgemm over its own share of the rows and keeps its own top-k per query,
@@ -24,11 +26,15 @@ public enum ExactSearch {
     /// per row: 0 excludes the row (deleted or filtered out). Results are best first.
     public static func search(
         _ matrix: VectorMatrix, queries: UnsafePointer<Float>, queryCount: Int, k: Int,
-        accept: UnsafePointer<UInt8>? = nil, threads: Int = 1
+        accept: UnsafePointer<UInt8>? = nil, codes: ScalarCodes? = nil, threads: Int = 1
     ) -> [[ScoredSlot]] {
         let n = matrix.rows, dim = matrix.dim
         guard queryCount > 0 else { return [] }
         guard n > 0, k > 0 else { return Array(repeating: [], count: queryCount) }
+        if let codes, canUseCodes(codes, for: matrix) {
+            return searchThroughCodes(matrix, codes: codes, queries: queries, queryCount: queryCount, k: k, accept: accept,
+                                      threads: threads)
+        }
         if queryCount == 1 {
             var top = TopK(k: k)
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: n)
@@ -39,7 +45,8 @@ public enum ExactSearch {
             return [top.sorted()]
         }
         // Whole row tiles per thread, so no thread gets a sliver.
-        let parts = max(1, min(threads, (n + rowTile - 1) / rowTile))
+        let tiles = (n + rowTile - 1) / rowTile
+        let parts = max(1, min(threads, tiles))
         var partial = [[TopK]](repeating: [], count: parts)
         let saved = openblas_get_num_threads()
         if parts > 1 { openblas_set_num_threads(1) }
@@ -47,16 +54,20 @@ public enum ExactSearch {
         partial.withUnsafeMutableBufferPointer { partial in
             nonisolated(unsafe) let partial = partial, queries = queries, accept = accept
             DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let tiles = (n + rowTile - 1) / rowTile
                 let first = tiles * part / parts * rowTile, end = min(n, tiles * (part + 1) / parts * rowTile)
                 partial[part] = scan(matrix, rows: first..<end, queries: queries, queryCount: queryCount, k: k, accept: accept)
             }
         }
-        return (0..<queryCount).map { q in
-            guard parts > 1 else { return partial[0][q].sorted() }
+        return merge(partial, queryCount: queryCount, k: k)
+    }
+
+    /// Each query's best `k` over the parts' lists.
+    static func merge(_ partial: [[TopK]], queryCount: Int, k: Int) -> [[ScoredSlot]] {
+        (0..<queryCount).map { q in
+            guard partial.count > 1 else { return partial[0][q].sorted() }
             var merged = TopK(k: k)
-            for part in 0..<parts {
-                for hit in partial[part][q].sorted() { merged.push(slot: hit.slot, score: hit.score) }
+            for part in partial {
+                for hit in part[q].sorted() { merged.push(slot: hit.slot, score: hit.score) }
             }
             return merged.sorted()
         }

@@ -102,7 +102,7 @@ extension KnowledgeBase {
             withMask(mask) { accept in
                 let base = queryBuffer.baseAddress!
                 func exact() -> [[ScoredSlot]] {
-                    let found = ExactSearch.search(vectors, queries: base, queryCount: queryCount, k: deepest, accept: accept,
+                    let found = ExactSearch.search(vectors, queries: base, queryCount: queryCount, k: deepest, accept: accept, codes: codes,
                                                    threads: options.threads)
                     return found.enumerated().map { Array($1.prefix(depth[$0])) }
                 }

@@ -1,4 +1,5 @@
-// Eight-bit codes of the index vectors, for walking the HNSW graph at query time. The beam
+// Eight-bit codes of the index vectors, for walking the HNSW graph at query time and for the
+// exact search's first pass (ExactSearch+Codes.swift). The beam
 // search is bound by memory traffic: at ef 64 a query scores a few thousand rows scattered
 // over the matrix, 1,536 bytes each at 384 dimensions, and the core waits on DRAM, not on
 // arithmetic (measured: the FMA loads and prefetches take most of the search's cycles). One

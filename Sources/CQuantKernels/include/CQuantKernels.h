@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "CodeDots.h"
+
 /// 1 when this CPU has AVX2, FMA and F16C (the functions below may be called), else 0.
 int lorag_quant_kernels_available(void);
 
