@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "LoragBasics", "ModelFiles"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "ChunkingTests", dependencies: ["Chunking"]),
-        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex"]),
+        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "CQuantKernels"]),
         .testTarget(name: "ToolSupportTests", dependencies: ["ToolSupport"]),
         // Runs the built programs through real pipes; depends on them so they are built first.
         // The libraries are there to check the programs' output (chunk's tests re-extract and

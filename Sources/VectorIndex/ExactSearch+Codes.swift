@@ -3,24 +3,27 @@ import Dispatch
 
 // Exact search in two passes: integer scores over the index's 8-bit codes for every row, then
 // float32 only for the rows whose integer score leaves them a chance. The answer is the same
-// top-k a float32 pass over every row gives; only the work differs. vpmaddwd does 16
-// multiply-adds per instruction where an FMA does 8, and a code row is a quarter of a float
-// row, so the first pass costs roughly half of sgemm (CodeDots.c).
+// top-k a float32 pass over every row gives; only the work differs. The integer kernel does 32
+// multiply-adds in two instructions on bytes where an FMA does 8 on floats, and a code row is
+// a quarter of a float row (CodeDots.c).
 //
 // Why no row that belongs in the top k is dropped. Dimension d of a row is stored as code c
 // with x = low + step·c + e, |e| ≤ step/2 (ScalarCodes: rounding to the nearest level of a
-// range that covers every row). The query is rescaled, w = q·step, and rounded to int16
-// levels, w ≈ s·ℓ with |ℓ| ≤ 8191. Then for every row
-//     q·x = Σ q·low + s·Σ ℓ·c + Σ (w − s·ℓ)·c + Σ q·e,
-// so the approximation â = Σ q·low + s·S, with S = Σ ℓ·c the integer score, is off by at most
-//     E = 255·Σ|w − s·ℓ| + Σ|q|·step/2,
-// widened by the float rounding of the final scores (E3 below). The k rows of highest S all
-// score at least â_k − E, where â_k belongs to the k-th highest S; a row can only reach the
-// top k if its own score is at least that, i.e. if â ≥ â_k − 2E, i.e. if
+// range that covers every row). The query is rescaled, w = q·step, and rounded to int8 levels,
+// w = s·ℓ + ρ with |ℓ| ≤ 63 (127 with AVX-512 VNNI) and |ρ| ≤ s/2. Writing c = 128 + c′,
+//     q·x = Σ q·low + 128·Σ ρ + s·Σ ℓ·c + Σ ρ·c′ + Σ q·e.
+// The first two terms are the same for every row. So with S = Σ ℓ·c, the integer score, the
+// approximation â = (those two terms) + s·S is off by at most
+//     E = max|ρ| · D + Σ|q|·step/2,    D = the largest Σ|c′| of any row,
+// widened by the float rounding of the final scores. The k rows of highest S all score at
+// least â_k − E, where â_k belongs to the k-th highest S; a row can only reach the top k if
+// its own score is at least that, i.e. if â ≥ â_k − 2E, i.e. if
 //     S ≥ S_k − 2E/s.
 // The pass keeps exactly those rows (with the k-th score so far standing in for S_k, which
-// only keeps more) and scores them in float32. On clustered embeddings 2E is a fraction of
-// the spread of scores inside a cluster: a few hundred rows per query survive out of 100,000.
+// only keeps more) and scores them in float32. Measured: about 1 row in 100 survives on the
+// uniform sphere at 100,000 × 384, fewer on clustered sets and on SciFact's embeddings.
+// (int16 query levels make E smaller still, but their kernel needs the codes widened to int16
+// first and ran at two-thirds of this one's rate.)
 //
 // The codes must be the quantised rows (an index file's are written from them and remade
 // after every change). A query whose bound keeps too many rows (a zero query, or rows all
@@ -34,7 +37,7 @@ extension ExactSearch {
 
     /// Whether `codes` can carry the first pass over `matrix` here.
     static func canUseCodes(_ codes: ScalarCodes, for matrix: VectorMatrix) -> Bool {
-        codes.rows == matrix.rows && codes.dim == matrix.dim && matrix.dim % 16 == 0 && matrix.dim <= 1028
+        codes.rows == matrix.rows && codes.dim == matrix.dim && matrix.dim % 32 == 0
             && ExactSearch.kernelsAvailable
     }
 
@@ -132,41 +135,43 @@ struct QueryLevels {
     /// query is zeros.
     let padded: Int
     /// (padded, dim) row-major.
-    var levels: [Int16]
+    var levels: [Int8]
     /// 2E/s rounded up, per query (see the file's comment); nil when the integer pass cannot
     /// rank this query (a zero or non-finite query) and it goes to the float32 pass.
     var margin: [Int32?]
 
-    static let largestLevel: Float = 8191
+    /// The kernel's limit (CodeDots.h): the finer levels where it can take them.
+    static let largestLevel: Double = lorag_code_dots_vnni_available() != 0 ? 127 : 63
 
     init(_ queries: UnsafePointer<Float>, count: Int, codes: ScalarCodes) {
         let dim = codes.dim
         self.count = count
         padded = (count + 1) / 2 * 2
-        levels = [Int16](repeating: 0, count: padded * dim)
+        levels = [Int8](repeating: 0, count: padded * dim)
         margin = [Int32?](repeating: nil, count: count)
         // One float32 dot product of length dim is within dim·u·Σ|q·x| of the real one (u =
         // 2⁻²⁴); twice that, doubled for both sides of the comparison, covers the rescoring.
         let rounding = 4 * Double(dim) * 0x1p-24
         let largest = (0..<dim).map { d in Double(max(abs(codes.low[d]), abs(codes.low[d] + 255 * codes.step[d]))) }
+        let deviation = Double(codes.largestDeviation)
         levels.withUnsafeMutableBufferPointer { levels in
             for q in 0..<count {
                 let query = queries + q * dim
-                var peak: Float = 0
-                for d in 0..<dim { peak = max(peak, abs(query[d] * codes.step[d])) }
+                var peak = 0.0
+                for d in 0..<dim { peak = max(peak, abs(Double(query[d]) * Double(codes.step[d]))) }
                 guard peak.isFinite, peak > 0 else { continue }
-                let s = Double(peak) / Double(Self.largestLevel)
-                var levelError = 0.0, codeError = 0.0, magnitude = 0.0
+                let s = peak / Self.largestLevel
+                var residual = 0.0, codeError = 0.0, magnitude = 0.0
                 for d in 0..<dim {
                     let w = Double(query[d]) * Double(codes.step[d])
-                    let level = (w / s).rounded()
-                    levels[q * dim + d] = Int16(level)
-                    levelError += abs(w - s * level)
+                    let level = min(max((w / s).rounded(), -Self.largestLevel), Self.largestLevel)
+                    levels[q * dim + d] = Int8(level)
+                    residual = max(residual, abs(w - s * level))
                     // 0.501 rather than 0.5: the quantiser's own float rounding (ScalarCodes).
                     codeError += abs(Double(query[d])) * Double(codes.step[d]) * 0.501
                     magnitude += abs(Double(query[d])) * largest[d]
                 }
-                let bound = 255 * levelError + codeError + rounding * magnitude
+                let bound = residual * deviation + codeError + rounding * magnitude
                 let levelsOfMargin = (2 * bound / s).rounded(.up) + 1
                 if levelsOfMargin < Double(Int32.max / 4) { margin[q] = Int32(levelsOfMargin) }
             }

@@ -13,6 +13,8 @@
 // q·x ≈ Σ q[d]·low[d] + Σ (q[d]·step[d])·code[d]: a per-query constant plus a dot product of
 // a rescaled query with the codes.
 
+import CQuantKernels
+
 public final class ScalarCodes: @unchecked Sendable {
     public let dim: Int
     public let rows: Int
@@ -20,6 +22,10 @@ public final class ScalarCodes: @unchecked Sendable {
     public let codes: UnsafePointer<UInt8>
     public let low: [Float]
     public let step: [Float]
+    /// The largest Σ_d |code − 128| of any row: the exact search's error bound needs it
+    /// (ExactSearch+Codes.swift). 128 · dim, the most it can be, where the kernel that
+    /// measures it cannot run.
+    public let largestDeviation: Int
     /// Keeps borrowed codes alive (the index file's mapping), or nil when `codes` is owned.
     private let lender: AnyObject?
 
@@ -62,6 +68,7 @@ public final class ScalarCodes: @unchecked Sendable {
         codes = UnsafePointer(out)
         self.low = low
         self.step = step
+        largestDeviation = Self.largestDeviation(codes, rows: rows, dim: dim)
         lender = nil
     }
 
@@ -73,7 +80,13 @@ public final class ScalarCodes: @unchecked Sendable {
         self.codes = codes
         self.low = low
         self.step = step
+        largestDeviation = Self.largestDeviation(codes, rows: rows, dim: dim)
         self.lender = lender
+    }
+
+    private static func largestDeviation(_ codes: UnsafePointer<UInt8>, rows: Int, dim: Int) -> Int {
+        guard dim % 32 == 0, ExactSearch.kernelsAvailable else { return 128 * dim }
+        return lorag_code_largest_deviation(codes, rows, dim)
     }
 
     deinit { if lender == nil { UnsafeMutablePointer(mutating: codes).deallocate() } }

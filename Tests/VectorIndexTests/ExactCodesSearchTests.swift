@@ -1,3 +1,4 @@
+import CQuantKernels
 import Testing
 @testable import VectorIndex
 
@@ -87,7 +88,7 @@ func codesPassEqualsFloatPassOnClusteredRows(threads: Int) {
 }
 
 @Test func maskedRowsNeverReturnAndDoNotCrowdOutOthers() {
-    let mixture = ClusteredVectors(dim: 48, clusters: 6, seed: 12)
+    let mixture = ClusteredVectors(dim: 64, clusters: 6, seed: 12)
     let base = mixture.sample(count: 5000, stream: 1)
     let accept = (0..<5000).map { UInt8($0 % 3 == 0 ? 0 : 1) }
     expectExact(base, mixture.sample(count: 70, stream: 2), k: 15, threads: 2, accept: accept, "mask")
@@ -98,10 +99,60 @@ func codesPassEqualsFloatPassOnClusteredRows(threads: Int) {
 
 @Test func codesServeOnlyTheMatrixTheyWereMadeFrom() {
     let base = ClusteredVectors(dim: 40, clusters: 2, seed: 1).sample(count: 100, stream: 1)
-    // 40 is not a multiple of the kernel's 16 values: the float32 pass runs.
+    // 40 is not a multiple of the kernel's 32 values: the float32 pass runs.
     #expect(!ExactSearch.canUseCodes(ScalarCodes(quantizing: base), for: base))
-    let wider = ClusteredVectors(dim: 48, clusters: 2, seed: 1).sample(count: 100, stream: 1)
+    let wider = ClusteredVectors(dim: 64, clusters: 2, seed: 1).sample(count: 100, stream: 1)
     let stale = ScalarCodes(quantizing: wider)
     _ = wider.appendRows(1)
     #expect(!ExactSearch.canUseCodes(stale, for: wider))
+}
+
+@Test func largestDeviationIsTheWidestRowOfCodes() {
+    let base = ClusteredVectors(dim: 96, clusters: 3, seed: 6).sample(count: 700, stream: 1)
+    // One row pushed to the ends of the range in every dimension.
+    for d in 0..<96 { base.row(333)[d] = d % 2 == 0 ? 1 : -1 }
+    let codes = ScalarCodes(quantizing: base)
+    var widest = 0
+    for r in 0..<base.rows {
+        var total = 0
+        for d in 0..<96 { total += abs(Int(codes.codes[r * 96 + d]) - 128) }
+        widest = max(widest, total)
+    }
+    #expect(codes.largestDeviation == widest)
+    #expect(widest >= 96 * 127)
+}
+
+@Test func codeKernelsEqualAPlainLoop() throws {
+    try #require(ExactSearch.kernelsAvailable)
+    // Extremes included: codes 0 and 255 against levels ±63, the most a pair of products may
+    // reach inside vpmaddubsw without saturating; 7 rows leave a tail of 3 after the 4-row blocks.
+    let rows = 7, dim = 96, queries = 4
+    var generator = SeededRandom(seed: 17)
+    var codes = (0..<rows * dim).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+    var levels = (0..<queries * dim).map { _ in Int8(Int(generator.next() % 127) - 63) }
+    for d in 0..<dim {
+        codes[d] = 255
+        codes[dim + d] = 0
+        levels[d] = d % 2 == 0 ? 63 : -63
+        levels[dim + d] = -63
+    }
+    var expected = [Int32](repeating: 0, count: queries * rows)
+    for q in 0..<queries {
+        for r in 0..<rows {
+            var total = 0
+            for d in 0..<dim { total += Int(levels[q * dim + d]) * Int(codes[r * dim + d]) }
+            expected[q * rows + r] = Int32(total)
+        }
+    }
+    var best = [Int32](repeating: 0, count: queries * rows), avx2 = best
+    lorag_code_dots(codes, rows, dim, levels, queries, &best)
+    lorag_code_dots_avx2(codes, rows, dim, levels, queries, &avx2)
+    #expect(best == expected)
+    #expect(avx2 == expected)
+    // With VNNI the levels reach ±127.
+    guard lorag_code_dots_vnni_available() != 0 else { return }
+    for d in 0..<dim { levels[d] = d % 2 == 0 ? 127 : -127 }
+    let row0 = (0..<rows).map { r in Int32((0..<dim).reduce(0) { $0 + Int(levels[$1]) * Int(codes[r * dim + $1]) }) }
+    lorag_code_dots(codes, rows, dim, levels, queries, &best)
+    #expect(Array(best[0..<rows]) == row0)
 }
