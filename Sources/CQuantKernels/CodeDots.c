@@ -4,8 +4,8 @@
 // (vpmaddwd, 16 per instruction), but the codes need no widening shuffles and half the bytes
 // are loaded; measured 1.2–1.4× an int16 kernel's rate. Where the CPU has AVX-512 VNNI,
 // vpdpbusd does the same 32 multiply-adds and the accumulation in one instruction (on the
-// 256-bit registers, EVEX-encoded): measured 1.5–2× the AVX2 kernel on the same machine. Both
-// give the same integers; the choice is made once, at the first call.
+// 256-bit registers, EVEX-encoded): measured 1.5–2× the AVX2 kernel on the same machine. The
+// caller chooses (Sources/VectorIndex/CodeKernel.swift).
 
 #include "CodeDots.h"
 
@@ -78,22 +78,11 @@ KERNEL_VNNI static inline __m256i dot32_vnni(__m256i acc, __m256i x, __m256i y) 
     }
 
 DEFINE_CODE_DOTS(lorag_code_dots_avx2, KERNEL, dot32_avx2)
-DEFINE_CODE_DOTS(code_dots_vnni, KERNEL_VNNI, dot32_vnni)
+DEFINE_CODE_DOTS(lorag_code_dots_vnni, KERNEL_VNNI, dot32_vnni)
 
 int lorag_code_dots_vnni_available(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl");
-}
-
-void lorag_code_dots(const uint8_t *codes, long rows, long dim, const int8_t *queries, long queryCount, int32_t *out) {
-    static int choice = -1;  // every thread that finds it unset computes the same value
-    int vnni = __atomic_load_n(&choice, __ATOMIC_RELAXED);
-    if (vnni < 0) {
-        vnni = lorag_code_dots_vnni_available();
-        __atomic_store_n(&choice, vnni, __ATOMIC_RELAXED);
-    }
-    if (vnni) code_dots_vnni(codes, rows, dim, queries, queryCount, out);
-    else lorag_code_dots_avx2(codes, rows, dim, queries, queryCount, out);
 }
 
 KERNEL long lorag_code_largest_deviation(const uint8_t *codes, long rows, long dim) {
@@ -131,15 +120,16 @@ long lorag_first_at_least(const int32_t *scores, long from, long count, int32_t 
     __builtin_trap();
 }
 
-void lorag_code_dots(const uint8_t *codes, long rows, long dim,
-                     const int8_t *queries, long queryCount, int32_t *out) {
+void lorag_code_dots_avx2(const uint8_t *codes, long rows, long dim,
+                          const int8_t *queries, long queryCount, int32_t *out) {
     (void)codes; (void)rows; (void)dim; (void)queries; (void)queryCount; (void)out;
     __builtin_trap();
 }
 
-void lorag_code_dots_avx2(const uint8_t *codes, long rows, long dim,
+void lorag_code_dots_vnni(const uint8_t *codes, long rows, long dim,
                           const int8_t *queries, long queryCount, int32_t *out) {
-    lorag_code_dots(codes, rows, dim, queries, queryCount, out);
+    (void)codes; (void)rows; (void)dim; (void)queries; (void)queryCount; (void)out;
+    __builtin_trap();
 }
 
 int lorag_code_dots_vnni_available(void) { return 0; }

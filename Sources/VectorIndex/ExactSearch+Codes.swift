@@ -50,8 +50,9 @@ extension ExactSearch {
     /// the rows into four parts per thread instead, taken the same way, and their lists are
     /// merged (each part keeps its own survivors, which only a few queries can afford).
     static func searchThroughCodes(_ matrix: VectorMatrix, codes: ScalarCodes, queries: UnsafePointer<Float>, queryCount: Int,
-                                   k: Int, accept: UnsafePointer<UInt8>?, threads: Int) -> [[ScoredSlot]] {
-        let levels = QueryLevels(queries, count: queryCount, codes: codes)
+                                   k: Int, accept: UnsafePointer<UInt8>?, threads: Int,
+                                   kernel: CodeKernel = .best) -> [[ScoredSlot]] {
+        let levels = QueryLevels(queries, count: queryCount, codes: codes, kernel: kernel)
         let n = matrix.rows
         let blockSize = min(codeQueryTile, (queryCount + 8 * threads - 1) / (8 * threads) * 2)
         if threads == 1 || blockSize >= 16 {
@@ -101,7 +102,8 @@ extension ExactSearch {
                 var q0 = padded.lowerBound
                 while q0 < padded.upperBound {
                     let qn = min(queryTile, padded.upperBound - q0)
-                    lorag_code_dots(codes.codes + r0 * dim, rn, dim, levelBuffer.baseAddress! + q0 * dim, qn, scores)
+                    levels.kernel.dots(codes.codes + r0 * dim, rows: rn, dim: dim, queries: levelBuffer.baseAddress! + q0 * dim,
+                                       count: qn, into: scores)
                     for q in q0..<min(q0 + qn, subset.upperBound) where !pools[q - subset.lowerBound].overflowed {
                         pools[q - subset.lowerBound].scan(scores + (q - q0) * rn, count: rn, firstSlot: r0, accept: accept)
                     }
@@ -140,12 +142,14 @@ struct QueryLevels {
     /// rank this query (a zero or non-finite query) and it goes to the float32 pass.
     var margin: [Int32?]
 
-    /// The kernel's limit (CodeDots.h): the finer levels where it can take them.
-    static let largestLevel: Double = lorag_code_dots_vnni_available() != 0 ? 127 : 63
+    /// The kernel the levels are made for.
+    let kernel: CodeKernel
 
-    init(_ queries: UnsafePointer<Float>, count: Int, codes: ScalarCodes) {
+    init(_ queries: UnsafePointer<Float>, count: Int, codes: ScalarCodes, kernel: CodeKernel) {
         let dim = codes.dim
         self.count = count
+        self.kernel = kernel
+        let largestLevel = kernel.largestLevel
         padded = (count + 1) / 2 * 2
         levels = [Int8](repeating: 0, count: padded * dim)
         margin = [Int32?](repeating: nil, count: count)
@@ -160,11 +164,11 @@ struct QueryLevels {
                 var peak = 0.0
                 for d in 0..<dim { peak = max(peak, abs(Double(query[d]) * Double(codes.step[d]))) }
                 guard peak.isFinite, peak > 0 else { continue }
-                let s = peak / Self.largestLevel
+                let s = peak / largestLevel
                 var residual = 0.0, codeError = 0.0, magnitude = 0.0
                 for d in 0..<dim {
                     let w = Double(query[d]) * Double(codes.step[d])
-                    let level = min(max((w / s).rounded(), -Self.largestLevel), Self.largestLevel)
+                    let level = min(max((w / s).rounded(), -largestLevel), largestLevel)
                     levels[q * dim + d] = Int8(level)
                     residual = max(residual, abs(w - s * level))
                     // 0.501 rather than 0.5: the quantiser's own float rounding (ScalarCodes).

@@ -8,17 +8,17 @@
 #include <stdint.h>
 
 /// out[q·rows + r] = Σ_d queries[q·dim + d] · codes[r·dim + d] for q in 0 ..< queryCount and r
-/// in 0 ..< rows. `queryCount` is even, `dim` a multiple of 32, and every |query value| ≤ 63 on
-/// AVX2, so that no pair of products leaves int16 inside vpmaddubsw (2 · 255 · 63 < 2¹⁵), or
-/// ≤ 127 where `lorag_code_dots_vnni_available` (vpdpbusd adds the products in int32).
-void lorag_code_dots(const uint8_t *codes, long rows, long dim,
-                     const int8_t *queries, long queryCount, int32_t *out);
-
-/// `lorag_code_dots` on AVX2 alone, whatever the CPU has beyond it (for tests).
+/// in 0 ..< rows, with AVX2. `queryCount` is even, `dim` a multiple of 32, and every |query
+/// value| ≤ 63, so that no pair of products leaves int16 inside vpmaddubsw (2 · 255 · 63 < 2¹⁵).
 void lorag_code_dots_avx2(const uint8_t *codes, long rows, long dim,
                           const int8_t *queries, long queryCount, int32_t *out);
 
-/// 1 when `lorag_code_dots` uses AVX-512 VNNI on this CPU.
+/// The same with AVX-512 VNNI, where `lorag_code_dots_vnni_available`; query values may reach
+/// ±127 (vpdpbusd adds the products in int32).
+void lorag_code_dots_vnni(const uint8_t *codes, long rows, long dim,
+                          const int8_t *queries, long queryCount, int32_t *out);
+
+/// 1 when this CPU has AVX-512 VNNI and AVX-512 VL (`lorag_code_dots_vnni` may be called).
 int lorag_code_dots_vnni_available(void);
 
 /// The largest Σ_d |codes[r·dim + d] − 128| over the rows (vpsadbw); `dim` a multiple of 32.
