@@ -97,10 +97,10 @@ struct ChunkCommand: ToolCommand {
         let threads = common.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let worker = DocumentChunker(reader: DocumentReader(lossy: lossy), chunker: Chunker(options: try chunkingOptions()))
         let output = OutputWriter.standardOutput
-        var summary = Summary()
+        var summary = ChunkSummary()
 
         var arguments = paths
-        if let files0From { arguments += try Self.paths0(from: files0From) }
+        if let files0From { arguments += try WholeInput.paths0(from: files0From) }
 
         if arguments.isEmpty {
             // JSONL documents on stdin. A malformed line stops the run, as in every lorag program.
@@ -137,7 +137,7 @@ struct ChunkCommand: ToolCommand {
             let collector = FileCollector(globs: glob.map(Glob.init))
             for argument in arguments {
                 if argument == "-" {
-                    let bytes = try Self.readAll(fileDescriptor: 0, name: "<stdin>")
+                    let bytes = try WholeInput.standardInput()
                     try handle(source: "<stdin>", summary: &summary, diagnostics: diagnostics) {
                         try worker.chunk(text: bytes, docID: "<stdin>", source: "<stdin>", measure: stats)
                     }
@@ -168,7 +168,7 @@ struct ChunkCommand: ToolCommand {
     }
 
     /// Chunks one document, or reports and skips it.
-    private func handle(source: String, summary: inout Summary, diagnostics: Diagnostics,
+    private func handle(source: String, summary: inout ChunkSummary, diagnostics: Diagnostics,
                         _ body: () throws -> DocumentChunker.Output) throws {
         let result: DocumentChunker.Output
         do {
@@ -187,7 +187,7 @@ struct ChunkCommand: ToolCommand {
         try summary.add(result, to: OutputWriter.standardOutput)
     }
 
-    private func skip(_ path: String, because error: Error, summary: inout Summary, diagnostics: Diagnostics) throws {
+    private func skip(_ path: String, because error: Error, summary: inout ChunkSummary, diagnostics: Diagnostics) throws {
         let message: String
         switch error {
         case let error as ChunkingError: message = error.description
@@ -218,63 +218,5 @@ struct ChunkCommand: ToolCommand {
         } catch let error as ChunkingError {
             throw ToolError.usage(error.description)
         }
-    }
-
-    /// The paths of `--files0-from`: NUL-separated, as `find -print0` and `git ls-files -z`
-    /// write them; a trailing NUL or a final newline-free name are both fine.
-    private static func paths0(from file: String) throws -> [String] {
-        let bytes: [UInt8]
-        if file == "-" {
-            bytes = try readAll(fileDescriptor: 0, name: "<stdin>")
-        } else {
-            let fd = open(file, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw ToolError.io(operation: "open", path: file, errno: errno) }
-            defer { close(fd) }
-            bytes = try readAll(fileDescriptor: fd, name: file)
-        }
-        return bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    private static func readAll(fileDescriptor fd: Int32, name: String) throws(ToolError) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var block = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { return bytes }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .io(operation: "read", path: name, errno: errno)
-            }
-            bytes += block[..<count]
-        }
-    }
-}
-
-/// What `--stats` reports, and whether any file was skipped (exit 65).
-private struct Summary {
-    var documents = 0
-    var chunks = 0
-    var size = 0
-    var skipped: [String] = []
-    /// The source each doc_id came from.
-    var sources: [String: String] = [:]
-
-    /// Records that `docID` comes from `source`; returns the earlier source if it was taken.
-    mutating func use(docID: String, source: String) -> String? {
-        if let earlier = sources[docID] { return earlier }
-        sources[docID] = source
-        return nil
-    }
-
-    mutating func add(_ result: DocumentChunker.Output, to output: OutputWriter) throws {
-        documents += 1
-        chunks += result.records.count
-        size += result.size
-        for record in result.records { try output.writeRecord(record) }
-    }
-
-    func print(unit: String, diagnostics: Diagnostics) {
-        diagnostics.note("\(documents) documents, \(chunks) chunks, \(size) \(unit), \(skipped.count) skipped")
-        for reason in skipped { diagnostics.note("skipped: \(reason)") }
     }
 }
