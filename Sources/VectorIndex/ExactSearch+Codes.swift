@@ -150,7 +150,7 @@ extension ExactSearch {
     }
 }
 
-/// Queries rounded to int16 levels for the integer pass, with each one's margin in levels.
+/// Queries rounded to int8 levels for the integer pass, with each one's margin in levels.
 struct QueryLevels {
     let count: Int
     /// `count` rounded up to an even number (the kernel takes queries in pairs); the extra
