@@ -67,3 +67,24 @@ func smallIndexBytes() throws -> [UInt8] {
     #expect(openError(Array("hello, world, this is text".utf8))?.hasPrefix("FILE: not a valid lorag index:") == true)
     #expect(throws: VectorIndexError.self) { try KnowledgeBase(contentsOf: "/nonexistent/kb.idx") }
 }
+
+@Test func aRecordThatIsNotJSONIsNamedByTheLowestSlot() throws {
+    // 3,000 records: checked in two parts on two threads; the error names the lowest bad slot
+    // whichever part finds its own first.
+    let kb = KnowledgeBase(configuration: smallConfiguration())
+    _ = try kb.update(with: makeRecords(ClusteredVectors(dim: 16, clusters: 4, seed: 5).sample(count: 3000, stream: 1),
+                                        range: 0..<3000))
+    let bytes = kb.fileBytes()
+    func breaking(_ slots: [Int]) throws -> [UInt8] {
+        var copy = bytes
+        for slot in slots {
+            // The text's closing quote becomes a control character: the record is no longer JSON.
+            let marker = Array("number\(slot)\"".utf8)
+            let start = try #require((0...(copy.count - marker.count)).first { Array(copy[$0..<($0 + marker.count)]) == marker })
+            copy[start + marker.count - 1] = 0x01
+        }
+        return copy
+    }
+    #expect(openError(try breaking([2900]))?.contains("record 2900 (id \"doc2900\") is not a JSON object") == true)
+    #expect(openError(try breaking([2900, 1200]))?.contains("record 1200 (id \"doc1200\") is not a JSON object") == true)
+}
