@@ -1,6 +1,4 @@
-import Dispatch
 import LoragBasics
-import Synchronization
 
 /// One document in, its chunk records out: the whole of `chunk`'s work for a file, a JSONL
 /// document or plain text, so that the executable only parses flags and moves bytes.
@@ -58,16 +56,10 @@ public struct DocumentChunker: Sendable {
         var first = 0
         while first < items.count {
             let batch = items[first..<min(first + window, items.count)]
-            // Each worker takes the next item of the window; each slot is written by one worker
-            // only and read after all have finished.
-            let next = Atomic<Int>(0)
+            // Each slot is written by one worker only and read after all have finished.
             nonisolated(unsafe) let slots = results
-            DispatchQueue.concurrentPerform(iterations: min(threads, batch.count)) { _ in
-                while true {
-                    let n = next.add(1, ordering: .relaxed).oldValue
-                    guard n < batch.count else { return }
-                    slots[n] = Result { try work(batch[batch.startIndex + n]) }
-                }
+            Parallel.forEachItem(batch.count, threads: threads) { n in
+                slots[n] = Result { try work(batch[batch.startIndex + n]) }
             }
             for n in 0..<batch.count {
                 let result = results[n]!

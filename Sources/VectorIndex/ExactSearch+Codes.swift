@@ -1,6 +1,5 @@
 import CQuantKernels
-import Dispatch
-import Synchronization
+import LoragBasics
 
 // Exact search in two passes: integer scores over the index's 8-bit codes for every row, then
 // float32 only for the rows whose integer score leaves them a chance. The answer is the same
@@ -62,7 +61,7 @@ extension ExactSearch {
             var results = [[ScoredSlot]](repeating: [], count: queryCount)
             results.withUnsafeMutableBufferPointer { results in
                 nonisolated(unsafe) let results = results, queries = queries, accept = accept
-                eachItem(blocks, threads: threads) { block in
+                Parallel.forEachItem(blocks, threads: threads) { block in
                     let subset = block * size..<min(queryCount, (block + 1) * size)
                     let tops = scanCodes(matrix, codes: codes, levels: levels, rows: 0..<n, subset: subset, queries: queries,
                                          k: k, accept: accept)
@@ -76,32 +75,13 @@ extension ExactSearch {
         var partial = [[TopK]](repeating: [], count: parts)
         partial.withUnsafeMutableBufferPointer { partial in
             nonisolated(unsafe) let partial = partial, queries = queries, accept = accept
-            eachItem(parts, threads: threads) { part in
+            Parallel.forEachItem(parts, threads: threads) { part in
                 let first = tiles * part / parts * codeRowTile, end = min(n, tiles * (part + 1) / parts * codeRowTile)
                 partial[part] = scanCodes(matrix, codes: codes, levels: levels, rows: first..<end, subset: 0..<queryCount,
                                           queries: queries, k: k, accept: accept)
             }
         }
         return merge(partial, queryCount: queryCount, k: k)
-    }
-
-    /// Calls `body` once for each of 0 ..< items on at most `threads` threads, each taking the
-    /// next item when it finishes one (concurrentPerform over the items themselves would use
-    /// every core, whatever `--threads` says).
-    static func eachItem(_ items: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
-        let workers = min(threads, items)
-        guard workers > 1 else {
-            for item in 0..<items { body(item) }
-            return
-        }
-        let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard item < items else { return }
-                body(item)
-            }
-        }
     }
 
     /// The top `k` of `rows` for the queries in `subset`, one thread, through the codes.

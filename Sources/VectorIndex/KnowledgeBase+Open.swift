@@ -1,4 +1,3 @@
-import Dispatch
 import LoragBasics
 import ModelFiles
 
@@ -68,7 +67,7 @@ extension KnowledgeBase {
         var firsts = [Int?](repeating: nil, count: parts)
         firsts.withUnsafeMutableBufferPointer { firsts in
             nonisolated(unsafe) let firsts = firsts
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            Parallel.forEachItem(parts, threads: threads) { part in
                 for slot in n * part / parts..<n * (part + 1) / parts {
                     guard case .object? = try? JSONParser.parse(records.bytes(slot)) else {
                         firsts[part] = slot
