@@ -14,6 +14,7 @@
 // a rescaled query with the codes.
 
 import CQuantKernels
+import Synchronization
 
 public final class ScalarCodes: @unchecked Sendable {
     public let dim: Int
@@ -22,10 +23,8 @@ public final class ScalarCodes: @unchecked Sendable {
     public let codes: UnsafePointer<UInt8>
     public let low: [Float]
     public let step: [Float]
-    /// The largest Σ_d |code − 128| of any row: the exact search's error bound needs it
-    /// (ExactSearch+Codes.swift). 128 · dim, the most it can be, where the kernel that
-    /// measures it cannot run.
-    public let largestDeviation: Int
+    /// Made on first use: only exact search needs it, and it costs a pass over every code.
+    private let deviation = Mutex<Int?>(nil)
     /// Keeps borrowed codes alive (the index file's mapping), or nil when `codes` is owned.
     private let lender: AnyObject?
 
@@ -68,7 +67,6 @@ public final class ScalarCodes: @unchecked Sendable {
         codes = UnsafePointer(out)
         self.low = low
         self.step = step
-        largestDeviation = Self.largestDeviation(codes, rows: rows, dim: dim)
         lender = nil
     }
 
@@ -80,13 +78,20 @@ public final class ScalarCodes: @unchecked Sendable {
         self.codes = codes
         self.low = low
         self.step = step
-        largestDeviation = Self.largestDeviation(codes, rows: rows, dim: dim)
         self.lender = lender
     }
 
-    private static func largestDeviation(_ codes: UnsafePointer<UInt8>, rows: Int, dim: Int) -> Int {
-        guard dim % 32 == 0, ExactSearch.kernelsAvailable else { return 128 * dim }
-        return lorag_code_largest_deviation(codes, rows, dim)
+    /// The largest Σ_d |code − 128| of any row: the exact search's error bound needs it
+    /// (ExactSearch+Codes.swift). 128 · dim, the most it can be, where the kernel that
+    /// measures it cannot run.
+    public var largestDeviation: Int {
+        deviation.withLock { known in
+            if let known { return known }
+            let measured = dim % 32 == 0 && ExactSearch.kernelsAvailable
+                ? lorag_code_largest_deviation(codes, rows, dim) : 128 * dim
+            known = measured
+            return measured
+        }
     }
 
     deinit { if lender == nil { UnsafeMutablePointer(mutating: codes).deallocate() } }
